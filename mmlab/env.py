@@ -1,0 +1,183 @@
+"""The course environment: `setup()` for the first cell of every lesson, `doctor()` for repairs.
+
+Introduced in notebooks/00_welcome.ipynb. Neither function is imported by `import mmlab`; both
+load on first use, and `setup()` is the first place torch is imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import random
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+
+from mmlab.paths import models_dir, toyworld_dir
+
+HUB_HOST = "huggingface.co"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What `setup()` chose: the seed, the torch device name and whether the hub is offline."""
+
+    seed: int
+    device: str
+    offline: bool
+
+
+def hub_reachable(host: str = HUB_HOST, timeout: float = 2.0) -> bool:
+    """Return True when a TCP connection to the model hub opens within `timeout` seconds.
+
+    The name lookup runs in a daemon thread so that a hanging DNS server cannot stall a lesson.
+    """
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection((host, 443), timeout=timeout):
+                result.append(True)
+        except OSError:
+            result.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout + 0.5)
+    return bool(result and result[0])
+
+
+def choose_offline() -> tuple[bool, str]:
+    """Decide offline mode before transformers is imported; return (offline, reason)."""
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return True, "HF_HUB_OFFLINE is set"
+    if hub_reachable():
+        return False, f"{HUB_HOST} is reachable"
+    return True, f"{HUB_HOST} is unreachable"
+
+
+def choose_device(device: str | None = None, allow_mps: bool = False) -> str:
+    """Return "cuda" when a GPU is present, else "cpu"; Apple "mps" only when allow_mps=True.
+
+    An explicit `device` is checked and returned as given.
+    """
+    import torch
+
+    if device is not None:
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} was asked for but no CUDA GPU is visible")
+        if device == "mps" and not torch.backends.mps.is_available():
+            raise ValueError("device='mps' was asked for but Apple MPS is not available")
+        if device.split(":")[0] not in {"cpu", "cuda", "mps"}:
+            raise ValueError(f"unknown device {device!r}; use 'cpu', 'cuda', 'cuda:N' or 'mps'")
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    if allow_mps and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def setup(seed: int = 0, device: str | None = None, allow_mps: bool = False) -> Environment:
+    """Prepare a lesson: offline mode, seeds, device, denormal flushing. One printed line each.
+
+    Introduced in notebooks/00_welcome.ipynb. Call it in the first cell, before anything imports
+    transformers, so that offline mode can still take effect. Returns an `Environment`.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    offline, reason = choose_offline()
+    late = [name for name in ("transformers", "huggingface_hub") if name in sys.modules]
+    if offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    mode = "offline" if offline else "online"
+    note = f" (too late for already-imported {', '.join(late)}: restart the kernel)" if late else ""
+    print(f"hub:     {mode} — {reason}{note}")
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    print(f"seed:    {seed} (python, numpy, torch)")
+
+    chosen = choose_device(device, allow_mps)
+    print(f"device:  {chosen} (torch {torch.__version__})")
+
+    torch.set_flush_denormal(True)
+    print("numbers: denormals flushed to zero (tiny random models stay fast on CPU)")
+    return Environment(seed=seed, device=chosen, offline=offline)
+
+
+# (distribution name, import name) for every dependency the course needs.
+DEPENDENCIES = [
+    ("torch", "torch"),
+    ("transformers", "transformers"),
+    ("tokenizers", "tokenizers"),
+    ("safetensors", "safetensors"),
+    ("numpy", "numpy"),
+    ("scikit-learn", "sklearn"),
+    ("umap-learn", "umap"),
+    ("plotly", "plotly"),
+    ("pillow", "PIL"),
+    ("tqdm", "tqdm"),
+    ("ipywidgets", "ipywidgets"),
+    ("jupyterlab", "jupyterlab"),
+]
+CHECKPOINT_FILES = ["config.json", "model.safetensors", "tokenizer.json", "README.md"]
+
+
+def check_dependencies() -> list[tuple[bool, str, str]]:
+    """Return (ok, what, fix) for each dependency: installed and importable."""
+    rows = []
+    for dist, module in DEPENDENCIES:
+        fix = "run `make lab` (or `pip install -c constraints.txt -e .`) in the course folder"
+        try:
+            version = importlib.metadata.version(dist)
+            importlib.import_module(module)
+            rows.append((True, f"{dist} {version}", ""))
+        except Exception as error:  # any failure here is what the doctor reports
+            rows.append((False, f"{dist}: {type(error).__name__}: {error}", fix))
+    return rows
+
+
+def check_data() -> list[tuple[bool, str, str]]:
+    """Return (ok, what, fix) for the shipped toy-world sets and each embedded checkpoint."""
+    rows = []
+    regen = "regenerate with `python scripts/make_toyworld_data.py`, or restore data/ from git"
+    sets = sorted(p for p in toyworld_dir().glob("*") if p.is_dir())
+    if not sets:
+        rows.append((False, f"toy-world sets: none in {toyworld_dir()}", regen))
+    for folder in sets:
+        rows.append((True, f"toy-world set {folder.name}", ""))
+    checkpoints = sorted(p for p in models_dir().glob("*") if p.is_dir())
+    if not checkpoints:
+        rows.append((False, f"checkpoints: none in {models_dir()}", "restore data/ from git"))
+    for folder in checkpoints:
+        missing = [name for name in CHECKPOINT_FILES if not (folder / name).is_file()]
+        if missing:
+            fix = f"rebuild it: `python -m mmlab.train --config {folder.name} --out {folder}`"
+            rows.append((False, f"checkpoint {folder.name}: missing {', '.join(missing)}", fix))
+        else:
+            rows.append((True, f"checkpoint {folder.name}", ""))
+    return rows
+
+
+def doctor() -> int:
+    """Print [OK]/[FAIL] per dependency, data set and checkpoint, with a fix for each failure.
+
+    Run it as `python -m mmlab doctor`. Returns the number of failures (the exit status).
+    """
+    print(f"python {sys.version.split()[0]} at {sys.executable}")
+    failures = 0
+    for ok, what, fix in check_dependencies() + check_data():
+        print(f"[{'OK' if ok else 'FAIL'}] {what}")
+        if not ok:
+            failures += 1
+            print(f"       fix: {fix}")
+    print("all good" if failures == 0 else f"{failures} problem(s) found")
+    return failures
