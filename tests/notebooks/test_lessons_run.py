@@ -1,0 +1,74 @@
+"""Every lesson runs top to bottom on a fresh kernel, offline, within its time budget; and every
+lesson is stored without outputs, so a learner opens it clean."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import WALL_TIMES
+from nbclient import NotebookClient
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+DEFAULT_BUDGET_S = 120
+
+
+def budget_of(path: Path) -> float:
+    """A lesson may state its own budget in its metadata: {"mmlab": {"budget_s": 60}}."""
+    metadata = json.loads(path.read_text())["metadata"]
+    return float(metadata.get("mmlab", {}).get("budget_s", DEFAULT_BUDGET_S))
+
+
+def dirty_cells(notebook: dict) -> list[int]:
+    """Indices of code cells stored with outputs or an execution count."""
+    return [
+        index
+        for index, cell in enumerate(notebook["cells"])
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+
+
+def test_there_are_lessons():
+    assert NOTEBOOKS, f"no notebooks in {NOTEBOOKS_DIR}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_lesson_is_stored_without_outputs(path):
+    bad = dirty_cells(json.loads(path.read_text()))
+    assert not bad, f"{path.name}: code cells {bad} hold outputs; run `make strip` and commit"
+
+
+def test_a_notebook_with_outputs_is_caught():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# x"), nbformat.v4.new_code_cell("1 + 1")]
+    assert dirty_cells(notebook) == []
+    notebook.cells[1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
+    notebook.cells[1].execution_count = 1
+    assert dirty_cells(notebook) == [1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.timeout(budget_of(p)), id=p.name) for p in NOTEBOOKS],
+)
+def test_lesson_runs_offline_within_budget(path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the kernel inherits this environment
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=int(budget_of(path)),
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+    )
+    start = time.perf_counter()
+    status = "FAILED"
+    try:
+        client.execute()
+        status = "ok"
+    finally:
+        WALL_TIMES[path.name] = (time.perf_counter() - start, budget_of(path), status)
