@@ -29,6 +29,8 @@ if __name__ == "__main__":
     seconds("import torch, mmlab")  # warm the file cache for both
     mmlab_s = median_import_time("import mmlab")
     torch_s = median_import_time("import torch")
-    print(f"import mmlab: {mmlab_s:.3f} s   (goal <= 0.3 s: {'met' if mmlab_s <= 0.3 else 'MISSED'})")
+    print(
+        f"import mmlab: {mmlab_s:.3f} s   (goal <= 0.3 s: {'met' if mmlab_s <= 0.3 else 'MISSED'})"
+    )
     print(f"import torch: {torch_s:.3f} s")
     print(f"ratio torch / mmlab: {torch_s / max(mmlab_s, 1e-3):.0f}x")

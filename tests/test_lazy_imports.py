@@ -16,7 +16,9 @@ def modules_after(statement: str) -> set[str]:
     return set(out.stdout.split())
 
 
-@pytest.mark.parametrize("statement", ["import mmlab", "import mmlab.toyworld", "import mmlab.exercises"])
+@pytest.mark.parametrize(
+    "statement", ["import mmlab", "import mmlab.toyworld", "import mmlab.exercises"]
+)
 def test_no_heavy_import(statement):
     loaded = modules_after(statement)
     assert not [name for name in HEAVY if name in loaded], statement

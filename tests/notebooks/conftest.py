@@ -10,4 +10,6 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("notebook wall times")
     for name, (seconds, budget, status) in sorted(WALL_TIMES.items()):
-        terminalreporter.write_line(f"{name:40s} {seconds:6.1f} s  (budget {budget:.0f} s) {status}")
+        terminalreporter.write_line(
+            f"{name:40s} {seconds:6.1f} s  (budget {budget:.0f} s) {status}"
+        )
