@@ -344,7 +344,9 @@ def pixel_values_from_uint8(images: np.ndarray, processor: Any) -> torch.Tensor:
         raise ValueError("images is an empty batch (B = 0)")
     image_processor = getattr(processor, "image_processor", processor)
     if _needs_resizing(image_processor, images.shape[1], images.shape[2]):
-        out = image_processor(images=list(images), return_tensors="pt")["pixel_values"]
+        out = image_processor(
+            images=list(images), input_data_format="channels_last", return_tensors="pt"
+        )["pixel_values"]
         return out.to(torch.float32)
     table = torch.from_numpy(_normalisation_table(image_processor))
     channels_first = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).long()

@@ -1,0 +1,185 @@
+"""`load_model`: one entry point for the embedded toy models, local checkpoints and Hub models.
+
+Introduced in notebooks/01_shared_space.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from mmlab.models.registry import DEFAULT_MODEL, embedded_names, embedded_path
+
+if TYPE_CHECKING:
+    import torch
+
+    from mmlab.models.embedder import Embedder
+
+SUPPORTED_TYPES = ("clip", "siglip")
+DTYPES = ("float32", "float16", "bfloat16")
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
+PROBE_TIMEOUT_S = 3.0
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ModelNotAvailableError(OSError):
+    """A Hub model is neither cached nor downloadable right now."""
+
+
+def _hub_offline() -> bool:
+    import huggingface_hub.constants as hub
+
+    from_env = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
+    return from_env or bool(hub.HF_HUB_OFFLINE)
+
+
+def _is_cached(repo_id: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+
+
+def _hub_reachable() -> bool:
+    """Can we open a TCP connection to the Hub within a few seconds? (Proxies are trusted.)"""
+    import huggingface_hub.constants as hub
+
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    url = urlparse(hub.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname, port), timeout=PROBE_TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
+def _not_available(repo_id: str, why: str) -> ModelNotAvailableError:
+    return ModelNotAvailableError(
+        f"cannot load {repo_id!r}: it is not in the Hugging Face cache and {why}. "
+        f"Fix: run mmlab.load_model({repo_id!r}) once with internet access (it is cached "
+        f"afterwards), or use an embedded model: {', '.join(embedded_names()) or 'none found'}."
+    )
+
+
+def resolve(name: str | os.PathLike | None) -> tuple[str, str, bool]:
+    """Find where `name` lives: an embedded model, a local checkpoint folder or a Hub id.
+
+    Introduced in notebooks/01_shared_space.ipynb.
+    Returns (display name, path or Hub id to load from, whether to load from local files only).
+    """
+    if name is None:
+        name = DEFAULT_MODEL
+    if not isinstance(name, (str, os.PathLike)):
+        raise TypeError(f"name is a {type(name).__name__}: expected a str, a path or None")
+    text = os.fspath(name)
+    embedded = embedded_path(text)
+    if embedded is not None:
+        return text, str(embedded), True
+    folder = Path(text).expanduser()
+    if folder.is_dir():
+        if not (folder / "config.json").is_file():
+            raise ValueError(f"{folder} has no config.json: it is not a saved Hugging Face model")
+        return text, str(folder), True
+    if isinstance(name, os.PathLike) or not HUB_ID.fullmatch(text) or text.count("/") != 1:
+        raise ValueError(
+            f"{text!r} is neither an embedded model ({', '.join(embedded_names()) or 'none'}), "
+            "nor a folder with a saved model, nor a Hugging Face id such as "
+            "'openai/clip-vit-base-patch32'"
+        )
+    if _is_cached(text):
+        return text, text, True
+    if _hub_offline():
+        raise _not_available(text, "the Hub is switched off (HF_HUB_OFFLINE=1)")
+    if not _hub_reachable():
+        raise _not_available(text, "the Hub cannot be reached (no network?)")
+    return text, text, False
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """None -> "cuda" when available, else "cpu". Introduced in notebooks/01_shared_space.ipynb."""
+    import torch
+
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(
+            f"device={device!r} is not a torch device such as 'cpu' or 'cuda'"
+        ) from error
+
+
+def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torch.dtype:
+    """None -> float32; float16 / bfloat16 are an opt-in for GPUs only.
+
+    Introduced in notebooks/01_shared_space.ipynb.
+    """
+    import torch
+
+    if dtype is None:
+        return torch.float32
+    label = str(dtype).replace("torch.", "")
+    if label not in DTYPES:
+        raise ValueError(f"dtype={dtype!r} is not one of {DTYPES}")
+    if label != "float32" and device.type != "cuda":
+        raise ValueError(
+            f"dtype={label!r} needs a GPU (device='cuda'); on {device.type} use float32 (the default)"
+        )
+    return getattr(torch, label)
+
+
+def _load_parts(source: str, local_only: bool, dtype: Any) -> tuple[Any, Any]:
+    """Config check, then model (safetensors only, no remote code) and processor (PIL backend)."""
+    from transformers import AutoConfig, AutoModel, AutoProcessor
+
+    options = {"local_files_only": local_only, "trust_remote_code": False}
+    config = AutoConfig.from_pretrained(source, **options)
+    if config.model_type not in SUPPORTED_TYPES:
+        raise ValueError(
+            f"{source!r} is a {config.model_type!r} model; load_model supports {SUPPORTED_TYPES}"
+        )
+    model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
+    processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
+    return model, processor
+
+
+def load_model(
+    name: str | os.PathLike | None = None,
+    device: str | torch.device | None = None,
+    dtype: str | torch.dtype | None = None,
+) -> Embedder:
+    """Load a text-and-image embedder.
+
+    `name`: None for the embedded default ("toy-clip", no network needed); another embedded
+    name (see `mmlab.available_models()`); a folder written by `save_pretrained`; or a Hugging Face
+    CLIP / SigLIP id such as "openai/clip-vit-base-patch32" or "google/siglip-base-patch16-224"
+    (online, or cached earlier). An uncached id fails at once when offline, with how to fix it.
+    Only safetensors weights are read and remote code is never run. `device`: None picks "cuda"
+    when available, else "cpu" (where flush-to-zero for denormals is switched on for speed).
+    `dtype`: float32 by default; "float16" / "bfloat16" on a GPU only.
+
+    Introduced in notebooks/01_shared_space.ipynb.
+    Returns an `Embedder` with encode_text, encode_image, logits and probabilities.
+    """
+    import torch
+
+    from mmlab.models.embedder import Embedder
+
+    display, source, local_only = resolve(name)
+    torch_device = resolve_device(device)
+    torch_dtype = resolve_dtype(dtype, torch_device)
+    try:
+        model, processor = _load_parts(source, local_only, torch_dtype)
+    except OSError as error:
+        raise ModelNotAvailableError(
+            f"could not load {display!r} from {source}: {error}"
+        ) from error
+    if torch_device.type == "cpu":
+        torch.set_flush_denormal(True)  # random or tiny weights can otherwise run ~19x slower
+    model.to(torch_device)
+    return Embedder(model, processor, display, torch_device, torch_dtype)
