@@ -4,13 +4,15 @@ negatives, held-out compositions, a synthetic audio modality and the shipped eva
 Introduced in notebooks/01_shared_space.ipynb. numpy and Pillow only (no torch).
 
     from mmlab import toyworld
-    batch = toyworld.training_batch(numpy.random.default_rng(0), 128)   # .images, .captions
-    test = toyworld.load("test")                                         # .images, .captions, .factors
+    batch = toyworld.training_batch(numpy.random.default_rng(0), 128)  # .images, .captions
+    test = toyworld.load("test")                      # .images, .captions, .factors
 """
 
 from __future__ import annotations
 
+from mmlab.toyworld.audio import listen, spectrogram, spectrogram_image, waveform, waveforms
 from mmlab.toyworld.captions import DETAILS, CaptionPlan, Phrase, caption, holds, plan_for, text
+from mmlab.toyworld.fixedsets import SET_NAMES
 from mmlab.toyworld.heldout import (
     HELD_OUT_COUNT,
     HELD_OUT_PAIRS,
@@ -32,6 +34,7 @@ from mmlab.toyworld.scenes import (
     scene_from_dict,
     scene_to_dict,
 )
+from mmlab.toyworld.sets import ToySet, load
 from mmlab.toyworld.stream import ToyBatch, training_batch, training_stream
 from mmlab.toyworld.vocabulary import (
     COLORS,
@@ -55,6 +58,7 @@ __all__ = [
     "KINDS",
     "RELATIONS",
     "RENDERED_WORDS",
+    "SET_NAMES",
     "SHAPES",
     "SIZES",
     "TRAINING_FONT",
@@ -64,12 +68,15 @@ __all__ = [
     "Scene",
     "ToyBatch",
     "ToyObject",
+    "ToySet",
     "caption",
     "factors",
     "hard_negative",
     "held_out_reasons",
     "holds",
     "is_held_out",
+    "listen",
+    "load",
     "make_scene",
     "plan_for",
     "plan_mentions_held_out",
@@ -79,8 +86,12 @@ __all__ = [
     "sample_scenes",
     "scene_from_dict",
     "scene_to_dict",
+    "spectrogram",
+    "spectrogram_image",
     "text",
     "training_batch",
     "training_stream",
     "vocabulary",
+    "waveform",
+    "waveforms",
 ]
