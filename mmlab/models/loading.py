@@ -136,6 +136,7 @@ def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torc
 def _load_parts(source: str, local_only: bool, dtype: Any) -> tuple[Any, Any]:
     """Config check, then model (safetensors only, no remote code) and processor (PIL backend)."""
     from transformers import AutoConfig, AutoModel, AutoProcessor
+    from transformers.utils import logging as hf_logging
 
     options = {"local_files_only": local_only, "trust_remote_code": False}
     config = AutoConfig.from_pretrained(source, **options)
@@ -143,8 +144,14 @@ def _load_parts(source: str, local_only: bool, dtype: Any) -> tuple[Any, Any]:
         raise ValueError(
             f"{source!r} is a {config.model_type!r} model; load_model supports {SUPPORTED_TYPES}"
         )
-    model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
-    processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
+    bar_was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar per call is noise in a lesson
+    try:
+        model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
+        processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
+    finally:
+        if bar_was_on:
+            hf_logging.enable_progress_bar()
     return model, processor
 
 
