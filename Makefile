@@ -10,11 +10,13 @@ STAMP := $(VENV)/.mmlab-installed
 # Linux machine without a GPU, to skip the large CUDA build of torch.
 TORCH_INDEX ?=
 PIP_EXTRA := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
+# Extra options for JupyterLab; as root (containers, some classroom VMs) it needs --allow-root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 .PHONY: lab test setup lint format strip data checkpoints bench constraints doctor clean
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
