@@ -1,0 +1,154 @@
+"""Scores that lessons measure: retrieval Recall@K and MRR, Winoground-style text / image / group
+scores, and typographic attack success.
+
+Recall@K follows the usual convention: a query is a hit when any correct item is in its top K.
+Introduced in notebooks/04_cross_modal_search.ipynb (retrieval), notebooks/05_compositional_failures.ipynb
+(Winoground scores) and notebooks/06_text_in_image.ipynb (attack success). numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+def _relevance(scores: np.ndarray, relevant: Any) -> np.ndarray:
+    """Return a boolean (queries, gallery) matrix from a matrix or a list of index collections."""
+    n_queries, n_gallery = scores.shape
+    if isinstance(relevant, np.ndarray) and relevant.dtype == bool:
+        if relevant.shape != scores.shape:
+            raise ValueError(f"relevant has shape {relevant.shape}, scores {scores.shape}")
+        mask = relevant
+    else:
+        items = list(relevant)
+        if len(items) != n_queries:
+            raise ValueError(f"relevant lists {len(items)} queries but scores has {n_queries}")
+        mask = np.zeros(scores.shape, dtype=bool)
+        for query, correct in enumerate(items):
+            indices = [correct] if isinstance(correct, (int, np.integer)) else list(correct)
+            for index in indices:
+                if not 0 <= int(index) < n_gallery:
+                    raise ValueError(
+                        f"query {query}: relevant index {index} is outside the gallery (0..{n_gallery - 1})"
+                    )
+                mask[query, int(index)] = True
+    empty = np.flatnonzero(~mask.any(axis=1))
+    if empty.size:
+        raise ValueError(f"query {int(empty[0])} has no relevant item; Recall is undefined for it")
+    return mask
+
+
+def ranks(scores: Any, relevant: Any) -> np.ndarray:
+    """Return, per query, the 1-based rank of its best-ranked relevant item.
+
+    Ties are broken pessimistically: an irrelevant item with the same score ranks above.
+    `relevant` is a boolean matrix, or per query an index or a collection of indices.
+    """
+    matrix = np.asarray(scores, dtype=np.float64)
+    if matrix.ndim != 2:
+        raise ValueError(f"scores must be a (queries, gallery) matrix, got shape {matrix.shape}")
+    mask = _relevance(matrix, relevant)
+    best_relevant = np.where(mask, matrix, -np.inf).max(axis=1)
+    better_or_tied_wrong = ((matrix >= best_relevant[:, None]) & ~mask).sum(axis=1)
+    return better_or_tied_wrong + 1
+
+
+def recall_at_k(scores: Any, relevant: Any, k: int) -> float:
+    """Share of queries with a relevant item in their top k. Introduced in lesson 04."""
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    return float(np.mean(ranks(scores, relevant) <= k))
+
+
+def mean_reciprocal_rank(scores: Any, relevant: Any) -> float:
+    """Mean of 1 / rank of the first relevant item. Introduced in lesson 04."""
+    return float(np.mean(1.0 / ranks(scores, relevant)))
+
+
+@dataclass(frozen=True)
+class WinogroundScores:
+    """Text, image and group scores (shares of examples, 0..1) over Winoground-style pairs."""
+
+    text: float
+    image: float
+    group: float
+    n: int
+
+
+def winoground_scores(s00: Any, s01: Any, s10: Any, s11: Any) -> WinogroundScores:
+    """Score two-image / two-caption examples; sij = similarity of caption i with image j.
+
+    Text score: each image prefers its own caption (s00 > s10 and s11 > s01).
+    Image score: each caption prefers its own image (s00 > s01 and s11 > s10).
+    Group score: both. Chance is 0.25 / 0.25 / 1/6 (Thrush et al. 2022).
+    Introduced in notebooks/05_compositional_failures.ipynb.
+    """
+    arrays = [np.asarray(s, dtype=np.float64).ravel() for s in (s00, s01, s10, s11)]
+    if len({a.size for a in arrays}) != 1 or arrays[0].size == 0:
+        raise ValueError(
+            f"s00, s01, s10, s11 must have one equal, non-zero length; got {[a.size for a in arrays]}"
+        )
+    a00, a01, a10, a11 = arrays
+    text = (a00 > a10) & (a11 > a01)
+    image = (a00 > a01) & (a11 > a10)
+    return WinogroundScores(
+        text=float(text.mean()),
+        image=float(image.mean()),
+        group=float((text & image).mean()),
+        n=a00.size,
+    )
+
+
+def pairwise_preference(positive: Any, negative: Any) -> float:
+    """Share of items whose true caption scores above its hard negative (ARO-style accuracy).
+
+    Introduced in notebooks/05_compositional_failures.ipynb. Chance is 0.5.
+    """
+    pos, neg = (
+        np.asarray(positive, dtype=np.float64).ravel(),
+        np.asarray(negative, dtype=np.float64).ravel(),
+    )
+    if pos.size != neg.size or pos.size == 0:
+        raise ValueError(
+            f"positive and negative need one equal, non-zero length; got {pos.size}, {neg.size}"
+        )
+    return float(np.mean(pos > neg))
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """Typographic attack: accuracy on clean and attacked images, and the attack success rate
+    (share of attacked images classified as the written word)."""
+
+    clean_accuracy: float
+    attacked_accuracy: float
+    success_rate: float
+
+
+def typographic_attack(
+    clean_predictions: Any, attacked_predictions: Any, true_labels: Any, written_labels: Any
+) -> AttackResult:
+    """Compare predictions on clean images and on the same objects with a conflicting word.
+
+    All arguments are equal-length sequences of labels; a written label must differ from the true
+    one. Introduced in notebooks/06_text_in_image.ipynb.
+    """
+    clean, attacked, truth, written = (
+        np.asarray(list(x), dtype=object)
+        for x in (clean_predictions, attacked_predictions, true_labels, written_labels)
+    )
+    sizes = {len(clean), len(attacked), len(truth), len(written)}
+    if len(sizes) != 1 or len(clean) == 0:
+        raise ValueError(f"all four sequences need one equal, non-zero length; got {sorted(sizes)}")
+    same = np.flatnonzero(truth == written)
+    if same.size:
+        raise ValueError(
+            f"item {int(same[0])}: the written word {written[same[0]]!r} is its true label"
+        )
+    return AttackResult(
+        clean_accuracy=float(np.mean(clean == truth)),
+        attacked_accuracy=float(np.mean(attacked == truth)),
+        success_rate=float(np.mean(attacked == written)),
+    )
