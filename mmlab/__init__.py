@@ -34,6 +34,7 @@ _LAZY_MODULES = {
     "train",
     "similarity",
     "evaluate",
+    "geometry",
     "plots",
     "widgets",
     "exercises",

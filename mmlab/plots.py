@@ -1,0 +1,240 @@
+"""Interactive plotly figures for the lessons. Each builder returns a `plotly.graph_objects.Figure`
+whose data the tests inspect; nothing is shown until the notebook displays it.
+
+Introduced in notebooks/01_shared_space.ipynb (similarity matrices), 02 (training curves and
+frames), 03 (shared-space maps) and 04 (result grids).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+MODALITY_MARKERS = {"image": "circle", "text": "x", "audio": "diamond"}
+
+
+def _short(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _data_uri(image: Any, size: int = 64) -> str:
+    """Return a PNG data URI of a PIL image (or HxWx3 uint8 array), resized to `size` px."""
+    from PIL import Image
+
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    picture = picture.convert("RGB")
+    picture.thumbnail((size, size))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def similarity_matrix(
+    scores: Any,
+    images: Sequence[Any] | None = None,
+    texts: Sequence[str] | None = None,
+    title: str = "cosine similarity: images (rows) × captions (columns)",
+    zrange: tuple[float, float] | None = None,
+) -> go.Figure:
+    """Heatmap of an images × texts score matrix, thumbnails down the side, captions along the top.
+
+    Introduced in notebooks/01_shared_space.ipynb.
+    """
+    matrix = np.asarray(scores, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError(f"scores must be 2-D, got shape {matrix.shape}")
+    n_rows, n_cols = matrix.shape
+    if images is not None and len(images) != n_rows:
+        raise ValueError(f"{len(images)} images for {n_rows} rows")
+    if texts is not None and len(texts) != n_cols:
+        raise ValueError(f"{len(texts)} texts for {n_cols} columns")
+    columns = (
+        [_short(t) for t in texts] if texts is not None else [f"text {j}" for j in range(n_cols)]
+    )
+    hover = [
+        [texts[j] if texts is not None else f"text {j}" for j in range(n_cols)]
+        for _ in range(n_rows)
+    ]
+    low, high = zrange if zrange is not None else (float(matrix.min()), float(matrix.max()))
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=list(range(n_cols)),
+            y=list(range(n_rows)),
+            customdata=hover,
+            colorscale="Viridis",
+            zmin=low,
+            zmax=high,
+            text=np.round(matrix, 2),
+            texttemplate="%{text}" if n_rows * n_cols <= 144 else None,
+            hovertemplate="image %{y}<br>%{customdata}<br>score %{z:.3f}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(tickvals=list(range(n_cols)), ticktext=columns, tickangle=-40, side="top")
+    figure.update_yaxes(autorange="reversed", tickvals=list(range(n_rows)), ticktext=[""] * n_rows)
+    if images is not None:
+        for row, image in enumerate(images):
+            figure.add_layout_image(
+                source=_data_uri(image), xref="paper", yref="y", x=-0.01, y=row,
+                sizex=0.9, sizey=0.9, xanchor="right", yanchor="middle", layer="above",
+            )  # fmt: skip
+    figure.update_layout(
+        title=title, height=120 + 48 * n_rows, width=260 + 60 * n_cols, margin={"l": 80}
+    )
+    return figure
+
+
+def training_curves(history: Any) -> go.Figure:
+    """Loss, logit scale and (if logged) validation recall against the step, in three panels.
+
+    `history` has `.step`, `.loss`, `.logit_scale`, and optionally `.eval_step` and a recall list.
+    Introduced in notebooks/02_contrastive_training.ipynb.
+    """
+    figure = make_subplots(
+        rows=1, cols=3, subplot_titles=("loss", "logit scale (1/temperature)", "val recall")
+    )
+    steps = list(getattr(history, "step", range(1, len(history.loss) + 1)))
+    figure.add_trace(go.Scatter(x=steps, y=list(history.loss), name="loss"), row=1, col=1)
+    figure.add_trace(
+        go.Scatter(x=steps, y=list(history.logit_scale), name="logit scale"), row=1, col=2
+    )
+    for name in ("val_recall_at_5", "val_recall_at_1"):
+        values = getattr(history, name, None)
+        if values:
+            label = name.replace("val_recall_at_", "text→image R@")
+            figure.add_trace(
+                go.Scatter(x=list(history.eval_step), y=list(values), name=label), row=1, col=3
+            )
+    figure.update_xaxes(title_text="step")
+    figure.update_layout(height=320, width=980)
+    return figure
+
+
+def matrix_frames(matrices: Sequence[Any], labels: Sequence[str], title: str = "") -> go.Figure:
+    """One heatmap per training moment with a slider to step through them (the batch's similarity
+    matrix becoming diagonal). Introduced in notebooks/02_contrastive_training.ipynb."""
+    if not matrices or len(matrices) != len(labels):
+        raise ValueError(
+            f"need one label per matrix; got {len(matrices)} matrices, {len(labels)} labels"
+        )
+    arrays = [np.asarray(m, dtype=float) for m in matrices]
+    low = min(float(a.min()) for a in arrays)
+    high = max(float(a.max()) for a in arrays)
+    heat = lambda a: go.Heatmap(z=a, zmin=low, zmax=high, colorscale="Viridis")  # noqa: E731
+    figure = go.Figure(
+        data=[heat(arrays[0])],
+        frames=[go.Frame(data=[heat(a)], name=n) for a, n in zip(arrays, labels)],
+    )
+    steps = [
+        {
+            "label": name,
+            "method": "animate",
+            "args": [[name], {"mode": "immediate", "frame": {"duration": 0}}],
+        }
+        for name in labels
+    ]
+    figure.update_layout(
+        title=title,
+        sliders=[{"steps": steps, "currentvalue": {"prefix": "after step "}}],
+        height=480,
+        width=520,
+    )
+    figure.update_yaxes(autorange="reversed", title_text="image")
+    figure.update_xaxes(title_text="caption")
+    return figure
+
+
+def embedding_map(
+    points: Any,
+    modality: Sequence[str],
+    concept: Sequence[str],
+    hover: Sequence[str] | None = None,
+    pairs: Sequence[tuple[int, int]] = (),
+    title: str = "",
+) -> go.Figure:
+    """2-D map of embeddings: colour = concept, marker = modality, faint lines join matched pairs.
+
+    `points` is (n, 2), e.g. from UMAP or PCA. Introduced in notebooks/03_shared_space_map.ipynb.
+    """
+    xy = np.asarray(points, dtype=float)
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        raise ValueError(f"points must be (n, 2), got shape {xy.shape}")
+    n = len(xy)
+    for name, values in (("modality", modality), ("concept", concept), ("hover", hover)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"{name} has {len(values)} entries for {n} points")
+    unknown = sorted(set(modality) - set(MODALITY_MARKERS))
+    if unknown:
+        raise ValueError(f"unknown modality {unknown[0]!r}; allowed: {sorted(MODALITY_MARKERS)}")
+    figure = go.Figure()
+    if pairs:
+        xs, ys = [], []
+        for a, b in pairs:
+            xs += [xy[a, 0], xy[b, 0], None]
+            ys += [xy[a, 1], xy[b, 1], None]
+        figure.add_trace(
+            go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.5, "color": "rgba(120,120,120,0.3)"},
+                       hoverinfo="skip", name="matched pairs")
+        )  # fmt: skip
+    labels = hover if hover is not None else [f"{m}: {c}" for m, c in zip(modality, concept)]
+    for kind in MODALITY_MARKERS:
+        for name in sorted(set(concept)):
+            index = [i for i in range(n) if modality[i] == kind and concept[i] == name]
+            if not index:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=xy[index, 0], y=xy[index, 1], mode="markers", name=f"{name} ({kind})",
+                    legendgroup=name, marker={"symbol": MODALITY_MARKERS[kind], "size": 7},
+                    text=[labels[i] for i in index], hovertemplate="%{text}<extra></extra>",
+                )
+            )  # fmt: skip
+    figure.update_layout(title=title, height=560, width=760)
+    return figure
+
+
+def image_grid(
+    images: Sequence[Any], titles: Sequence[str], columns: int = 5, title: str = "", size: int = 96
+) -> go.Figure:
+    """A grid of thumbnails with a caption each (search results with their scores).
+
+    Introduced in notebooks/04_cross_modal_search.ipynb.
+    """
+    if len(images) != len(titles) or not images:
+        raise ValueError(
+            f"need one title per image; got {len(images)} images, {len(titles)} titles"
+        )
+    rows = -(-len(images) // columns)
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=list(titles))
+    for index, image in enumerate(images):
+        array = np.asarray(image.convert("RGB") if hasattr(image, "convert") else image)
+        figure.add_trace(go.Image(z=array), row=index // columns + 1, col=index % columns + 1)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.update_layout(title=title, height=60 + rows * (size + 40), width=columns * (size + 40))
+    return figure
+
+
+def compare_bars(
+    groups: dict[str, dict[str, float]], title: str = "", yaxis: str = ""
+) -> go.Figure:
+    """Grouped bars: {series: {category: value}}, e.g. toy model vs published CLIP vs chance.
+
+    Introduced in notebooks/03_shared_space_map.ipynb.
+    """
+    if not groups:
+        raise ValueError("groups is empty")
+    figure = go.Figure(
+        [
+            go.Bar(name=series, x=list(values), y=list(values.values()))
+            for series, values in groups.items()
+        ]
+    )
+    figure.update_layout(barmode="group", title=title, yaxis_title=yaxis, height=380, width=720)
+    return figure

@@ -1,0 +1,84 @@
+"""Plot builders, checked on the figures' data rather than on "no exception"."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mmlab import plots
+
+
+def test_similarity_matrix_carries_scores_captions_and_thumbnails():
+    scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.4]])
+    images = [Image.new("RGB", (64, 64), c) for c in ("red", "blue", "green")]
+    figure = plots.similarity_matrix(scores, images=images, texts=["a red one", "a blue one"])
+    heat = figure.data[0]
+    assert np.allclose(np.asarray(heat.z), scores)
+    assert list(figure.layout.xaxis.ticktext) == ["a red one", "a blue one"]
+    assert len(figure.layout.images) == 3
+    assert figure.layout.images[1].source.startswith("data:image/png;base64,")
+    assert heat.customdata[2][1] == "a blue one"
+
+
+def test_similarity_matrix_checks_lengths():
+    with pytest.raises(ValueError, match="3 texts for 2 columns"):
+        plots.similarity_matrix(np.zeros((2, 2)), texts=["a", "b", "c"])
+
+
+def test_training_curves_plot_each_series():
+    history = SimpleNamespace(
+        step=[1, 2, 3], loss=[3.0, 2.0, 1.5], logit_scale=[14.3, 15.0, 16.0],
+        eval_step=[3], val_recall_at_5=[0.6],
+    )  # fmt: skip
+    figure = plots.training_curves(history)
+    assert list(figure.data[0].y) == [3.0, 2.0, 1.5]
+    assert list(figure.data[1].y) == [14.3, 15.0, 16.0]
+    assert list(figure.data[2].x) == [3] and list(figure.data[2].y) == [0.6]
+
+
+def test_matrix_frames_have_one_frame_per_matrix_and_a_slider():
+    mats = [np.random.default_rng(i).random((4, 4)) for i in range(3)]
+    figure = plots.matrix_frames(mats, ["0", "50", "100"])
+    assert [f.name for f in figure.frames] == ["0", "50", "100"]
+    assert np.allclose(np.asarray(figure.frames[2].data[0].z), mats[2])
+    assert len(figure.layout.sliders[0].steps) == 3
+
+
+def test_embedding_map_groups_by_modality_and_concept_with_pair_lines():
+    points = np.array([[0, 0], [1, 1], [2, 2], [3, 3]], dtype=float)
+    figure = plots.embedding_map(
+        points,
+        ["image", "text", "image", "text"],
+        ["red", "red", "blue", "blue"],
+        pairs=[(0, 1), (2, 3)],
+    )
+    lines = figure.data[0]
+    assert lines.mode == "lines" and list(lines.x) == [0, 1, None, 2, 3, None]
+    names = {trace.name: trace for trace in figure.data[1:]}
+    assert set(names) == {"red (image)", "blue (image)", "red (text)", "blue (text)"}
+    assert names["red (text)"].marker.symbol == "x" and list(names["blue (image)"].x) == [2.0]
+
+
+def test_embedding_map_rejects_unknown_modality():
+    with pytest.raises(ValueError, match="unknown modality 'video'"):
+        plots.embedding_map(np.zeros((1, 2)), ["video"], ["red"])
+
+
+def test_image_grid_has_one_image_per_result_and_titles():
+    images = [Image.new("RGB", (32, 32), "red")] * 7
+    figure = plots.image_grid(images, [f"{i}: 0.5" for i in range(7)], columns=3)
+    assert len(figure.data) == 7 and figure.data[0].z.shape == (32, 32, 3)
+    assert [a.text for a in figure.layout.annotations][:2] == ["0: 0.5", "1: 0.5"]
+
+
+def test_compare_bars_series():
+    figure = plots.compare_bars(
+        {"toy": {"text": 0.4, "image": 0.2}, "CLIP": {"text": 0.31, "image": 0.1}}
+    )
+    assert [t.name for t in figure.data] == ["toy", "CLIP"] and list(figure.data[1].y) == [
+        0.31,
+        0.1,
+    ]
