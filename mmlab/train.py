@@ -1,0 +1,194 @@
+"""Train a tiny CLIP (or SigLIP) from scratch on the toy world: the loop a reader holds in one screen.
+
+Introduced in notebooks/02_contrastive_training.ipynb:
+
+    from mmlab.train import train, get_config
+    result = train(get_config("live"))      # about a minute and a half on a 2-core CPU
+    result.history.loss                     # the curve to plot
+
+From a shell, `python -m mmlab.train --config toy-clip --out data/models/toy-clip` trains a named
+config and saves a Hugging Face checkpoint with its model card.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from mmlab import toyworld
+from mmlab.losses import CLIP_MAX_LOGIT_SCALE, clip_loss, siglip_loss
+from mmlab.toy_clip import build_toy_model, pixel_values_from_uint8
+from mmlab.training_configs import CONFIGS, TrainConfig, get_config
+from mmlab.training_metrics import embed_images, embed_texts, retrieval_recall, tokenize
+
+__all__ = ["CONFIGS", "History", "TrainConfig", "TrainResult", "get_config", "train"]
+
+
+@dataclass
+class History:
+    """What a run logged: per step the loss and the logit scale; every `eval_every` steps the
+    validation text->image Recall@5 (over val scenes with distinct captions)."""
+
+    step: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    scale: list[float] = field(default_factory=list)  # exp(t); the temperature is 1 / scale
+    bias: list[float] = field(default_factory=list)  # SigLIP only
+    seconds: list[float] = field(default_factory=list)  # wall time since the run started
+    eval_step: list[int] = field(default_factory=list)
+    val_recall_at_5: list[float] = field(default_factory=list)
+
+    @property
+    def temperature(self) -> list[float]:
+        """Return the softmax temperature 1 / scale at every step."""
+        return [1.0 / s for s in self.scale]
+
+    def record(self, step: int, loss: float, model: Any, seconds: float) -> None:
+        """Append one step's loss, the model's current scale (and bias) and the clock."""
+        self.step.append(step)
+        self.loss.append(loss)
+        self.scale.append(model.logit_scale.exp().item())
+        if hasattr(model, "logit_bias"):
+            self.bias.append(model.logit_bias.item())
+        self.seconds.append(seconds)
+
+    def to_dict(self) -> dict[str, list]:
+        """Return every logged series as a plain dict of lists (JSON-friendly)."""
+        return {name: list(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+@dataclass
+class TrainResult:
+    """The trained model (eval mode), its processor, the history and the config it came from."""
+
+    model: Any
+    processor: Any
+    history: History
+    config: TrainConfig
+    wall_s: float
+
+
+def train(config: TrainConfig, *, progress: bool = True, val: Any = None) -> TrainResult:
+    """Train a fresh toy model on the toy world's endless stream of (image, caption) batches.
+
+    `val` is a validation set with `.images` and `.captions` (default: toyworld.load("val")).
+    Introduced in notebooks/02_contrastive_training.ipynb.
+    Returns a TrainResult; the same config on the same CPU gives the same loss curve.
+    """
+    from tqdm.auto import tqdm
+
+    start = time.perf_counter()
+    torch.set_flush_denormal(True)  # tiny random weights otherwise hit slow denormal maths
+    rng = np.random.default_rng(config.seed)  # the data stream
+    model, processor = build_toy_model(
+        toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
+    )
+    optimizer = make_optimizer(model, config)
+    val = toyworld.load("val") if val is None else val
+    history = History()
+
+    model.train()
+    bar = tqdm(range(1, config.steps + 1), desc=f"training {config.kind}", disable=not progress)
+    for step in bar:
+        batch = draw_batch(rng, config)
+        loss = batch_loss(model, processor, batch, config.kind)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        for group in optimizer.param_groups:
+            group["lr"] = config.lr * lr_factor(config, step)
+        optimizer.step()
+        if config.kind == "clip":  # keep the stored scale where the loss clamps it (<= 100)
+            with torch.no_grad():
+                model.logit_scale.clamp_(max=CLIP_MAX_LOGIT_SCALE)
+        history.record(step, loss.item(), model, time.perf_counter() - start)
+
+        if step % config.eval_every == 0 or step == config.steps:
+            image_emb = embed_images(model, processor, val.images)
+            text_emb = embed_texts(model, processor, val.captions)
+            recall = retrieval_recall(image_emb, text_emb, val.captions, k=5)["t2i"]
+            history.eval_step.append(step)
+            history.val_recall_at_5.append(recall)
+            bar.set_postfix(loss=f"{loss.item():.3f}", val_r5=f"{recall:.2f}")
+    model.eval()
+    return TrainResult(model, processor, history, config, time.perf_counter() - start)
+
+
+def draw_batch(rng: np.random.Generator, config: TrainConfig) -> Any:
+    """Draw one training batch from the toy world, split equally across `config.details`.
+
+    Returns a toyworld.ToyBatch (images, captions, scenes, and negatives when asked for).
+    """
+    sizes = [
+        len(part) for part in np.array_split(np.arange(config.batch_size), len(config.details))
+    ]
+    parts = [
+        toyworld.training_batch(rng, n, detail=detail, **config.data_kwargs())
+        for n, detail in zip(sizes, config.details)
+        if n > 0
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return toyworld.ToyBatch(
+        images=np.concatenate([p.images for p in parts]),
+        captions=[c for p in parts for c in p.captions],
+        scenes=[s for p in parts for s in p.scenes],
+        negatives=[n for p in parts for n in p.negatives] if config.hard_negatives else None,
+    )
+
+
+def batch_loss(model: Any, processor: Any, batch: Any, kind: str) -> torch.Tensor:
+    """Embed one toy-world batch with both towers and return the contrastive loss.
+
+    Hard-negative captions (`batch.negatives`, when present) go through the text tower too and
+    become extra columns of the logit matrix. Returns a scalar tensor with a graph.
+    """
+    pixels = pixel_values_from_uint8(batch.images, processor)
+    negatives = batch.negatives or []
+    tokens = tokenize(processor, list(batch.captions) + list(negatives))
+    image_emb = model.get_image_features(pixel_values=pixels).pooler_output
+    all_text = model.get_text_features(**tokens).pooler_output
+    text_emb, extra = all_text[: len(batch.captions)], all_text[len(batch.captions) :]
+    extra = extra if len(negatives) else None
+    if kind == "clip":
+        return clip_loss(image_emb, text_emb, model.logit_scale, extra_text_emb=extra)
+    return siglip_loss(image_emb, text_emb, model.logit_scale, model.logit_bias, extra)
+
+
+def make_optimizer(model: Any, config: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW with weight decay on weight matrices only (not norms, biases, scale or bias).
+
+    Returns the optimizer; `train` sets its learning rate every step from `lr_factor`.
+    """
+    decay = [p for p in model.parameters() if p.ndim >= 2]
+    no_decay = [p for p in model.parameters() if p.ndim < 2]
+    groups = [
+        {"params": decay, "weight_decay": config.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.98), eps=1e-6)
+
+
+def lr_factor(config: TrainConfig, step: int) -> float:
+    """Multiplier of the peak learning rate at `step` (1-based): linear warm-up, then either
+    constant or a cosine that ends at 5% of the peak on the last step. Returns a float."""
+    if step <= config.warmup_steps:
+        return step / max(1, config.warmup_steps)
+    if config.schedule == "constant":
+        return 1.0
+    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    return 0.05 + 0.95 * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: train a named config and save it with its model card (see module doc)."""
+    from mmlab.training_cli import run_cli
+
+    run_cli(argv)
+
+
+if __name__ == "__main__":
+    main()

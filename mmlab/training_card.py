@@ -1,0 +1,127 @@
+"""Model cards for trained toy checkpoints: config, data, steps, wall time, hardware, metrics and
+the loss curve (a table and a plot in plain text).
+
+Introduced in notebooks/02_contrastive_training.ipynb (every shipped checkpoint carries one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from typing import Any
+
+import numpy as np
+
+PURPOSES = {
+    "live": "the quick recipe the training lesson runs live (not shipped)",
+    "toy-clip": "default embedded toy CLIP: plain contrastive training, some images carry words",
+    "toy-clip-negclip": "twin of toy-clip trained with swapped-caption hard negatives (NegCLIP)",
+    "toy-clip-nowords": "twin of toy-clip that never saw a rendered word",
+    "toy-clip-manywords": "twin of toy-clip where most images carry a rendered word",
+    "toy-siglip": "twin of toy-clip trained with the sigmoid (SigLIP) loss",
+}
+
+
+def hardware() -> str:
+    """Return one line naming the CPU model, its core count and the torch build used."""
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            names = [
+                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
+            ]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return (
+        f"{cpu}; {os.cpu_count()} cores visible, torch {torch.__version__} with "
+        f"{torch.get_num_threads()} threads; device cpu"
+    )
+
+
+def window_means(values: list[float], windows: int) -> tuple[list[int], list[float]]:
+    """Split `values` into `windows` equal runs; return (last 1-based step of each, its mean)."""
+    edges = np.linspace(0, len(values), windows + 1).round().astype(int)
+    ends = [int(e) for e in edges[1:] if e > 0]
+    means = [float(np.mean(values[a:b])) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    return ends, means
+
+
+def text_plot(values: list[float], width: int = 60, height: int = 10) -> str:
+    """Draw `values` (e.g. a loss curve) as rows of characters, mean per column. Returns text."""
+    _, cols = window_means(values, min(width, len(values)))
+    low, high = min(cols), max(cols)
+    span = (high - low) or 1.0
+    levels = [round((v - low) / span * (height - 1)) for v in cols]
+    rows = []
+    for level in range(height - 1, -1, -1):
+        label = f"{low + span * level / (height - 1):7.3f} |"
+        rows.append(label + "".join("*" if lv == level else " " for lv in levels))
+    rows.append(" " * 8 + "+" + "-" * len(cols))
+    rows.append(" " * 9 + f"step 1 .. {len(values)}")
+    return "\n".join(rows)
+
+
+def loss_table(history: Any, rows: int = 10) -> str:
+    """A markdown table of the loss (mean over equal windows), scale and validation Recall@5."""
+    ends, means = window_means(history.loss, rows)
+    recall = dict(zip(history.eval_step, history.val_recall_at_5))
+    lines = ["| up to step | mean loss | logit scale | val t->i R@5 |", "|---|---|---|---|"]
+    for end, mean in zip(ends, means):
+        near = max((s for s in recall if s <= end), default=None)
+        r5 = f"{recall[near]:.3f} (step {near})" if near else "-"
+        lines.append(f"| {end} | {mean:.4f} | {history.scale[end - 1]:.2f} | {r5} |")
+    return "\n".join(lines)
+
+
+def card_markdown(name: str, result: Any, metrics: dict[str, float], command: str) -> str:
+    """Write the README.md of a trained checkpoint (front matter from toy_clip.model_card).
+
+    `metrics` are the measured test-set figures; `command` reproduces the checkpoint.
+    Returns the card text.
+    """
+    from mmlab.toy_clip import model_card
+
+    config = result.config
+    seen = config.steps * config.batch_size
+    body = f"""# {name}
+
+A tiny {config.kind.upper()} trained from scratch on the mmlab toy world. {PURPOSES.get(name, "")}.
+
+Reproduce: `{command}` (fixed seed {config.seed}: the same CPU gives the same loss curve).
+
+## Training
+
+- steps: {config.steps} of batch {config.batch_size} = {seen:,} freshly generated (image,
+  caption) pairs, none repeated on purpose; held-out compositions {
+        "excluded" if config.holdout else "included"
+    }; caption detail "{config.detail}"; rendered words on
+  {config.words_fraction:.0%} of images; hard negatives {"on" if config.hard_negatives else "off"}
+- wall time: {result.wall_s:.0f} s including data generation and validation
+- hardware: {hardware()}
+- final logit scale: {result.history.scale[-1]:.2f}
+
+## Metrics (shipped test set, this checkpoint in float32)
+
+```json
+{json.dumps(metrics, indent=2)}
+```
+
+## Loss curve
+
+{loss_table(result.history)}
+
+```
+{text_plot(result.history.loss)}
+```
+
+## Config
+
+```json
+{json.dumps(config.to_dict(), indent=2)}
+```
+"""
+    return model_card(name, PURPOSES.get(name, name), metrics, body)
