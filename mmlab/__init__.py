@@ -35,6 +35,7 @@ _LAZY_MODULES = {
     "similarity",
     "evaluate",
     "geometry",
+    "lesson",
     "plots",
     "widgets",
     "exercises",

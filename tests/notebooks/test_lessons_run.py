@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import WALL_TIMES
+from expected import EXPECTED
 from nbclient import NotebookClient
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -55,9 +56,10 @@ def test_a_notebook_with_outputs_is_caught():
     "path",
     [pytest.param(p, marks=pytest.mark.timeout(budget_of(p)), id=p.name) for p in NOTEBOOKS],
 )
-def test_lesson_runs_offline_within_budget(path, monkeypatch):
+def test_lesson_runs_offline_within_budget(path, monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the kernel inherits this environment
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("MMLAB_RECORD", str(tmp_path / "recorded.json"))
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -72,3 +74,17 @@ def test_lesson_runs_offline_within_budget(path, monkeypatch):
         status = "ok"
     finally:
         WALL_TIMES[path.name] = (time.perf_counter() - start, budget_of(path), status)
+    check_quoted_numbers(path.name, tmp_path / "recorded.json")
+
+
+def check_quoted_numbers(name: str, recorded_file: Path) -> None:
+    """Every number the lesson recorded matches the figure its prose quotes, and vice versa."""
+    recorded = json.loads(recorded_file.read_text()) if recorded_file.exists() else {}
+    expected = EXPECTED.get(name, {})
+    assert set(recorded) == set(expected), (
+        f"{name}: recorded {sorted(recorded)} but tests/notebooks/expected.py lists {sorted(expected)}"
+    )
+    for key, (value, tolerance) in expected.items():
+        assert abs(recorded[key] - value) <= tolerance, (
+            f"{name}: {key} = {recorded[key]:.4f}, prose quotes {value} ± {tolerance}"
+        )
