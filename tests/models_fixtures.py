@@ -24,9 +24,9 @@ TINY = {
 }
 CAPTIONS = [
     "a red square",
-    "a green circle above a blue star",
+    "green circle above a blue star",
     "the small star",
-    "large blue circle left of the square",
+    "blue circle left of the square",
     "an unknown word",
 ]
 

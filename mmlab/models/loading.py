@@ -173,11 +173,11 @@ def load_model(
     Introduced in notebooks/01_shared_space.ipynb.
     Returns an `Embedder` with encode_text, encode_image, logits and probabilities.
     """
+    display, source, local_only = resolve(name)  # before importing torch: fail fast
     import torch
 
     from mmlab.models.embedder import Embedder
 
-    display, source, local_only = resolve(name)
     torch_device = resolve_device(device)
     torch_dtype = resolve_dtype(dtype, torch_device)
     try:
