@@ -185,18 +185,18 @@ def _attribute_replace(plan, scene, rng, holdout):
         if p.negated:
             continue
         if p.color is not None:
-            options += [(i, replace(p, color=c)) for c in COLORS if c != p.color]
+            options += [(i, "color", c) for c in COLORS if c != p.color]
         else:
-            options += [(i, replace(p, shape=s)) for s in SHAPES if s != p.shape]
-    good = []
-    for i, phrase in options:
+            options += [(i, "shape", s) for s in SHAPES if s != p.shape]
+    order = rng.permutation(len(options)) if rng is not None else range(len(options))
+    for k in order:  # the first valid option in random order
+        i, name, value = options[k]
         phrases = list(plan.phrases)
-        phrases[i] = phrase
+        phrases[i] = replace(phrases[i], **{name: value})
         negative = replace(plan, phrases=tuple(phrases))
         if not holds(negative, scene) and not (holdout and plan_mentions_held_out(negative)):
-            good.append(negative)
-    negative = _pick(good, rng)
-    return None if negative is None else (plan, negative, None)
+            return plan, negative, None
+    return None
 
 
 def hard_negative(

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from mmlab.toyworld.scenes import (
     GRADIENT_DIRECTIONS,
+    GRADIENT_MAX,
     GRID_COLS,
     GRID_ROWS,
     SCALES,
@@ -63,10 +64,22 @@ def _shape_mask(size: int, shape: str, size_name: str, scale: int, angle: int) -
     return np.asarray(big.reduce(SUPERSAMPLE), dtype=np.uint8)
 
 
+def _to_weights(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (alpha, 256 - alpha) as uint16 rows (h, w * 3): alpha rescaled from 0..255 to
+    0..256 and repeated for R, G, B, the layout in which blending is fastest."""
+    alpha = np.repeat((mask.astype(np.uint16) * 256 + 127) // 255, 3, axis=1)
+    return alpha, 256 - alpha
+
+
+@cache
+def _channels(width: int) -> np.ndarray:
+    """Return [0, 1, 2, 0, 1, 2, ...] of length 3 * width (turns an RGB into a pixel row)."""
+    return np.tile(np.arange(3), width)
+
+
 @cache
 def _weights(size: int, shape: str, size_name: str, scale: int, angle: int):
-    mask = _shape_mask(size, shape, size_name, scale, angle).astype(np.uint16)[:, :, None]
-    return mask, 255 - mask
+    return _to_weights(_shape_mask(size, shape, size_name, scale, angle))
 
 
 @cache
@@ -92,17 +105,37 @@ def word_mask(word: str, font: str, size: int) -> np.ndarray:
 
 @cache
 def _word_weights(word: str, font: str, size: int):
-    mask = word_mask(word, font, size).astype(np.uint16)[:, :, None]
-    return mask, 255 - mask
+    return _to_weights(word_mask(word, font, size))
 
 
 @cache
-def _ramp(size: int, direction: int, amplitude: int) -> np.ndarray:
-    """Return an int16 (size, size, 1) gradient from -amplitude to +amplitude."""
-    t = 2.0 * math.pi * direction / GRADIENT_DIRECTIONS
+def _ramps(size: int) -> np.ndarray:
+    """Return gradients as uint8 (directions, amplitudes, size * size, 3), offset by
+    GRADIENT_MAX so that amplitude a runs from GRADIENT_MAX - a to GRADIENT_MAX + a."""
+    t = 2.0 * np.pi * np.arange(GRADIENT_DIRECTIONS) / GRADIENT_DIRECTIONS
     coords = (np.arange(size) + 0.5) / size * 2.0 - 1.0
-    field = (coords[None, :] * math.cos(t) + coords[:, None] * math.sin(t)) / math.sqrt(2.0)
-    return np.rint(field * amplitude).astype(np.int16)[:, :, None]
+    field = (
+        coords[None, None, :] * np.cos(t)[:, None, None]
+        + coords[None, :, None] * np.sin(t)[:, None, None]
+    ) / math.sqrt(2.0)
+    amplitudes = np.arange(GRADIENT_MAX + 1)[None, :, None, None]
+    ramps = np.rint(field[:, None] * amplitudes).astype(np.int16) + GRADIENT_MAX
+    ramps = ramps.reshape(GRADIENT_DIRECTIONS, GRADIENT_MAX + 1, size * size, 1)
+    return np.repeat(ramps.astype(np.uint8), 3, axis=-1)
+
+
+def backgrounds(scenes: list[Scene], size: int) -> np.ndarray:
+    """Return the tinted, gently graded backgrounds of `scenes`, uint8 (B, size, size, 3).
+
+    Scene backgrounds lie in GRADIENT_MAX..255 - GRADIENT_MAX, so uint8 sums never wrap.
+    """
+    base = np.array([s.background for s in scenes], dtype=np.uint8) - np.uint8(GRADIENT_MAX)
+    direction = [s.gradient[0] for s in scenes]
+    amplitude = [s.gradient[1] for s in scenes]
+    out = _ramps(size)[direction, amplitude]  # a fresh (B, size * size, 3) array
+    for channel in range(3):  # one channel at a time keeps numpy's inner loops long
+        out[:, :, channel] += base[:, channel, None]
+    return out.reshape(len(scenes), size, size, 3)
 
 
 def object_placement(obj: ToyObject, size: int) -> tuple[int, int, np.ndarray]:
@@ -126,40 +159,52 @@ def word_placement(scene: Scene, size: int) -> tuple[int, int, np.ndarray]:
 
 
 def _blend(image: np.ndarray, top: int, left: int, weights, color: np.ndarray) -> None:
-    """Blend `color` into `image` through an alpha mask placed at (top, left), clipping edges."""
+    """Blend `color` into `image` through an alpha mask placed at (top, left), clipping edges.
+
+    Integer maths: new = (alpha * color + (256 - alpha) * old + 128) >> 8, alpha in 0..256.
+    """
     alpha, inverse = weights
-    h, w = alpha.shape[:2]
+    h, w = alpha.shape[0], alpha.shape[1] // 3
     size_y, size_x = image.shape[:2]
     y0, x0 = max(top, 0), max(left, 0)
     y1, x1 = min(top + h, size_y), min(left + w, size_x)
     if y0 >= y1 or x0 >= x1:
         return
-    a = alpha[y0 - top : y1 - top, x0 - left : x1 - left]
-    b = inverse[y0 - top : y1 - top, x0 - left : x1 - left]
-    region = image[y0:y1, x0:x1].astype(np.uint16)
-    image[y0:y1, x0:x1] = (a * color + b * region + 127) // 255
+    if (y0, x0, y1, x1) != (top, left, top + h, left + w):  # crosses an edge: clip the mask
+        cols = slice(3 * (x0 - left), 3 * (x1 - left))
+        alpha, inverse = alpha[y0 - top : y1 - top, cols], inverse[y0 - top : y1 - top, cols]
+    region = image[y0:y1, x0:x1].reshape(y1 - y0, 3 * (x1 - x0))  # a view: rows of R, G, B
+    mixed = inverse * region.astype(np.uint16)
+    mixed += alpha * color[_channels(x1 - x0)]
+    mixed += 128
+    mixed >>= 8
+    region[...] = mixed
+
+
+@cache
+def _paint_color(color: str, shade: tuple[int, int, int]) -> np.ndarray:
+    base = COLORS[color]
+    return np.array([min(max(c + s, 0), 255) for c, s in zip(base, shade)], dtype=np.uint16)
 
 
 def object_color(obj: ToyObject) -> np.ndarray:
     """Return the RGB (uint16 array) an object is painted with: its colour plus its shade."""
-    base = COLORS[obj.color]
-    return np.array([min(max(c + s, 0), 255) for c, s in zip(base, obj.shade)], dtype=np.uint16)
+    return _paint_color(obj.color, obj.shade)
+
+
+_WORD_PAINT = np.array(WORD_COLOR, dtype=np.uint16)
 
 
 def paint(scene: Scene, image: np.ndarray) -> None:
-    """Paint `scene` into `image` (uint8, (size, size, 3)) in place."""
+    """Paint the objects and word of `scene` over the background already in `image`."""
     size = image.shape[0]
-    direction, amplitude = scene.gradient
-    background = np.asarray(scene.background, dtype=np.int16) + _ramp(size, direction, amplitude)
-    image[:] = np.clip(background, 0, 255)
     for obj in scene.objects:
         top, left, _ = object_placement(obj, size)
         weights = _weights(size, obj.shape, obj.size, obj.scale, obj.angle)
-        _blend(image, top, left, weights, object_color(obj))
+        _blend(image, top, left, weights, _paint_color(obj.color, obj.shade))
     if scene.word is not None:
         top, left, _ = word_placement(scene, size)
-        weights = _word_weights(scene.word, scene.font, size)
-        _blend(image, top, left, weights, np.array(WORD_COLOR, dtype=np.uint16))
+        _blend(image, top, left, _word_weights(scene.word, scene.font, size), _WORD_PAINT)
 
 
 def render_array(scenes: list[Scene], size: int = 64) -> np.ndarray:
@@ -168,7 +213,9 @@ def render_array(scenes: list[Scene], size: int = 64) -> np.ndarray:
     Introduced in notebooks/02_contrastive_training.ipynb (the training batches).
     """
     size = check_size(size)
-    out = np.empty((len(scenes), size, size, 3), dtype=np.uint8)
+    if not scenes:
+        return np.empty((0, size, size, 3), dtype=np.uint8)
+    out = backgrounds(scenes, size)
     for i, scene in enumerate(scenes):
         paint(scene, out[i])
     return out

@@ -107,12 +107,21 @@ def _draw(rng, n, pairs, counts, words_fraction, fonts, words) -> list[Scene]:
     word_idx = rng.integers(0, len(words), n)
     font_idx = rng.integers(0, len(fonts), n)
     word_dx = rng.integers(-WORD_JITTER, WORD_JITTER + 1, n)
+    cells_all = np.argsort(order, axis=1, kind="stable").tolist()
+    cells_word = np.argsort(order[:, : ROWS_WITH_WORD * GRID_COLS], axis=1, kind="stable").tolist()
+    background = (level[:, None] + tint).tolist()
+    # Python lists index much faster than numpy scalars in the loop below.
+    n_obj, has_word, grouped, group_all = (
+        a.tolist() for a in (n_obj, has_word, grouped, group_all)
+    )
+    pair_idx, size_idx, jitter, angle = (a.tolist() for a in (pair_idx, size_idx, jitter, angle))
+    scale, shade, direction, amplitude = (a.tolist() for a in (scale, shade, direction, amplitude))
+    word_idx, font_idx, word_dx = (a.tolist() for a in (word_idx, font_idx, word_dx))
     scenes = []
     for i in range(n):
-        k = int(n_obj[i])
-        cells_avail = ROWS_WITH_WORD * GRID_COLS if has_word[i] else GRID_ROWS * GRID_COLS
-        cells = np.argsort(order[i, :cells_avail], kind="stable")[:k]
-        idx, sizes = pair_idx[i].tolist(), size_idx[i].tolist()
+        k = n_obj[i]
+        cells = (cells_word if has_word[i] else cells_all)[i][:k]
+        idx, sizes = pair_idx[i], size_idx[i]
         if k >= 2 and grouped[i]:
             same = k if group_all[i] else k - 1
             idx[1:same] = [idx[0]] * (same - 1)
@@ -120,23 +129,20 @@ def _draw(rng, n, pairs, counts, words_fraction, fonts, words) -> list[Scene]:
         objects = []
         for j in range(k):
             color, shape = pairs[idx[j]]
-            row, col = divmod(int(cells[j]), GRID_COLS)
+            row, col = divmod(cells[j], GRID_COLS)
+            dx, dy = jitter[i][j]
             objects.append(
-                ToyObject(
-                    shape, color, SIZES[sizes[j]], row, col,
-                    int(jitter[i, j, 0]), int(jitter[i, j, 1]), ANGLES[angle[i, j]],
-                    int(scale[i, j]), tuple(int(s) for s in shade[i, j]),
-                )
+                ToyObject(shape, color, SIZES[sizes[j]], row, col, dx, dy, ANGLES[angle[i][j]],
+                          scale[i][j], tuple(shade[i][j]))
             )  # fmt: skip
-        background = tuple(int(min(max(level[i] + t, 0), 255)) for t in tint[i])
         scenes.append(
             Scene(
                 objects=tuple(objects),
                 word=words[word_idx[i]] if has_word[i] else None,
                 font=fonts[font_idx[i]],
-                background=background,
-                gradient=(int(direction[i]), int(amplitude[i])),
-                word_dx=int(word_dx[i]),
+                background=tuple(background[i]),
+                gradient=(direction[i], amplitude[i]),
+                word_dx=word_dx[i],
             )
         )
     return scenes

@@ -7,7 +7,7 @@ the same scene always gives the same pixels. `factors(scene)` returns the named 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 from mmlab.toyworld.vocabulary import COLORS, FONTS, RENDERED_WORDS, SHAPES, SIZES, check_choice
 
@@ -21,7 +21,7 @@ JITTER = 2
 ANGLES: tuple[int, ...] = (-15, -10, -5, 0, 5, 10, 15)
 SCALES: tuple[float, ...] = (0.92, 1.0, 1.08)
 SHADE_NOISE = 15
-BACKGROUND_RANGE = (205, 240)
+BACKGROUND_RANGE = (205, 235)  # plus TINT and GRADIENT_MAX stays below 255
 TINT = 8
 GRADIENT_DIRECTIONS = 8
 GRADIENT_MAX = 10
@@ -44,27 +44,39 @@ class ToyObject:
     shade: tuple[int, int, int] = (0, 0, 0)
 
     def __post_init__(self) -> None:
-        check_choice(self.shape, SHAPES, "shape")
-        check_choice(self.color, COLORS, "colour")
-        check_choice(self.size, SIZES, "size")
-        if not (0 <= self.row < GRID_ROWS and 0 <= self.col < GRID_COLS):
-            raise ValueError(
-                f"grid cell (row={self.row}, col={self.col}) is outside the grid; rows and "
-                f"columns run from 0 to {GRID_ROWS - 1}"
-            )
-        if abs(self.dx) > JITTER or abs(self.dy) > JITTER:
-            raise ValueError(f"jitter ({self.dx}, {self.dy}) outside -{JITTER}..{JITTER}")
-        if self.angle not in ANGLES:
-            raise ValueError(f"angle {self.angle} not allowed; allowed: {ANGLES}")
-        if not 0 <= self.scale < len(SCALES):
-            raise ValueError(f"scale index {self.scale} not allowed; allowed: 0..{len(SCALES) - 1}")
-        if len(self.shade) != 3 or any(abs(s) > SHADE_NOISE for s in self.shade):
-            raise ValueError(f"shade {self.shade} must be 3 values within +-{SHADE_NOISE}")
+        ok = (
+            self.shape in SHAPES and self.color in COLORS and self.size in SIZES
+            and 0 <= self.row < GRID_ROWS and 0 <= self.col < GRID_COLS
+            and -JITTER <= self.dx <= JITTER and -JITTER <= self.dy <= JITTER
+            and self.angle in ANGLES and 0 <= self.scale < len(SCALES) and len(self.shade) == 3
+            and -SHADE_NOISE <= min(self.shade) and max(self.shade) <= SHADE_NOISE
+        )  # fmt: skip
+        if not ok:  # one quick test; the detailed messages only when something is wrong
+            _explain_object(self)
 
     @property
     def cell(self) -> tuple[int, int]:
         """Return (row, col)."""
         return (self.row, self.col)
+
+
+def _explain_object(obj: ToyObject) -> None:
+    """Raise the ValueError that says what is wrong with `obj`."""
+    check_choice(obj.shape, SHAPES, "shape")
+    check_choice(obj.color, COLORS, "colour")
+    check_choice(obj.size, SIZES, "size")
+    if not (0 <= obj.row < GRID_ROWS and 0 <= obj.col < GRID_COLS):
+        raise ValueError(
+            f"grid cell (row={obj.row}, col={obj.col}) is outside the grid; rows and "
+            f"columns run from 0 to {GRID_ROWS - 1}"
+        )
+    if abs(obj.dx) > JITTER or abs(obj.dy) > JITTER:
+        raise ValueError(f"jitter ({obj.dx}, {obj.dy}) outside -{JITTER}..{JITTER}")
+    if obj.angle not in ANGLES:
+        raise ValueError(f"angle {obj.angle} not allowed; allowed: {ANGLES}")
+    if not 0 <= obj.scale < len(SCALES):
+        raise ValueError(f"scale index {obj.scale} not allowed; allowed: 0..{len(SCALES) - 1}")
+    raise ValueError(f"shade {obj.shade} must be 3 values within +-{SHADE_NOISE}")
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,6 @@ class Scene:
     background: tuple[int, int, int] = (225, 225, 225)
     gradient: tuple[int, int] = (0, 0)
     word_dx: int = 0
-    extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_scene(self)
@@ -101,8 +112,12 @@ def check_scene(scene: Scene) -> None:
     if scene.word is not None:
         check_choice(scene.word, RENDERED_WORDS, "rendered word")
     check_choice(scene.font, FONTS, "font")
-    if any(not 0 <= c <= 255 for c in scene.background):
-        raise ValueError(f"background {scene.background} must be RGB values in 0..255")
+    low, high = GRADIENT_MAX, 255 - GRADIENT_MAX
+    if len(scene.background) != 3 or any(not low <= c <= high for c in scene.background):
+        raise ValueError(
+            f"background {scene.background} must be 3 RGB values in {low}..{high} (room for "
+            "the gradient)"
+        )
     direction, amplitude = scene.gradient
     if not (0 <= direction < GRADIENT_DIRECTIONS and 0 <= amplitude <= GRADIENT_MAX):
         raise ValueError(
@@ -172,7 +187,6 @@ def factors(scene: Scene) -> dict:
 def scene_to_dict(scene: Scene) -> dict:
     """Return the whole scene (factors and nuisances) as a JSON-friendly dict."""
     out = asdict(scene)
-    out.pop("extra")
     for obj in out["objects"]:
         obj["shade"] = list(obj["shade"])
     out["background"] = list(out["background"])

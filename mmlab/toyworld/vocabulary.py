@@ -7,7 +7,7 @@ one place, so that a word-level tokenizer trained from `vocabulary()` never meet
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 
 # Colour name -> RGB at the centre of its shade range. Chosen far apart so that each stays
 # recognisable at 64 px after shade noise (at most +-SHADE_NOISE per channel).
@@ -72,9 +72,8 @@ def vocabulary() -> list[str]:
     return sorted(words)
 
 
-def check_choice(value: object, allowed: Iterable[str], what: str) -> str:
+def check_choice(value: object, allowed: Collection[str], what: str) -> str:
     """Return `value` if it is one of `allowed`, else raise ValueError naming both."""
-    allowed = tuple(allowed)
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
-    return value
+    if isinstance(value, str) and value in allowed:  # the fast path: no copies
+        return value
+    raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
