@@ -59,7 +59,7 @@ def _shape_mask(size: int, shape: str, size_name: str, scale: int, angle: int) -
     else:
         t = math.radians(angle)
         rot = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
-        xy = centre + r * points @ rot.T
+        xy = np.round(centre + r * points @ rot.T, 4)  # robust to last-bit maths differences
         draw.polygon([(float(x), float(y)) for x, y in xy], fill=255)
     return np.asarray(big.reduce(SUPERSAMPLE), dtype=np.uint8)
 
@@ -118,6 +118,7 @@ def _ramps(size: int) -> np.ndarray:
         coords[None, None, :] * np.cos(t)[:, None, None]
         + coords[None, :, None] * np.sin(t)[:, None, None]
     ) / math.sqrt(2.0)
+    field = np.round(field, 6)  # robust to last-bit differences in cos and sin
     amplitudes = np.arange(GRADIENT_MAX + 1)[None, :, None, None]
     ramps = np.rint(field[:, None] * amplitudes).astype(np.int16) + GRADIENT_MAX
     ramps = ramps.reshape(GRADIENT_DIRECTIONS, GRADIENT_MAX + 1, size * size, 1)

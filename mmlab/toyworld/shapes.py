@@ -61,9 +61,13 @@ def outline(shape: str) -> np.ndarray | None:
     if shape == "circle":
         return None
     if shape == "square":
-        return np.array([(-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)])
-    if shape == "triangle":
-        return _centre(_regular(3, 1.0, -90.0)) * 1.1
-    if shape == "diamond":
-        return np.array([(0.0, -1.0), (0.68, 0.0), (0.0, 1.0), (-0.68, 0.0)])
-    return {"star": _star, "cross": _cross, "heart": _heart, "semicircle": _semicircle}[shape]()
+        points = np.array([(-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)])
+    elif shape == "triangle":
+        points = _centre(_regular(3, 1.0, -90.0)) * 1.1
+    elif shape == "diamond":
+        points = np.array([(0.0, -1.0), (0.68, 0.0), (0.0, 1.0), (-0.68, 0.0)])
+    else:
+        builders = {"star": _star, "cross": _cross, "heart": _heart, "semicircle": _semicircle}
+        points = builders[shape]()
+    # Rounded, so that last-bit differences between maths libraries cannot move a pixel.
+    return np.round(points, 6)
