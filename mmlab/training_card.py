@@ -89,7 +89,8 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
     seen = config.steps * config.batch_size
     body = f"""# {name}
 
-A tiny {config.kind.upper()} trained from scratch on the mmlab toy world. {PURPOSES.get(name, "")}.
+A tiny {config.kind.upper()} trained from scratch on the mmlab toy world.
+Purpose: {PURPOSES.get(name, name)}.
 
 Reproduce: `{command}` (fixed seed {config.seed}: the same CPU gives the same loss curve).
 
@@ -98,7 +99,7 @@ Reproduce: `{command}` (fixed seed {config.seed}: the same CPU gives the same lo
 - steps: {config.steps} of batch {config.batch_size} = {seen:,} freshly generated (image,
   caption) pairs, none repeated on purpose; held-out compositions {
         "excluded" if config.holdout else "included"
-    }; caption detail "{config.detail}"; rendered words on
+    }; caption levels {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images; hard negatives {"on" if config.hard_negatives else "off"}
 - wall time: {result.wall_s:.0f} s including data generation and validation
 - hardware: {hardware()}

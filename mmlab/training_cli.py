@@ -54,7 +54,10 @@ def run_cli(argv: list[str] | None = None) -> Path:
     command += "" if args.threads is None else f" --threads {args.threads}"
     card = card_markdown(args.config, result, metrics, command)
     out = save_checkpoint(result.model, result.processor, args.out, card)
-    history = {name: getattr(result.history, name) for name in result.history.__dataclass_fields__}
+    history = {
+        name: [round(v, 5) if isinstance(v, float) else v for v in values]
+        for name, values in result.history.to_dict().items()
+    }
     (out / "training_history.json").write_text(json.dumps(history), encoding="utf-8")
     print(json.dumps({"out": str(out), "wall_s": round(result.wall_s, 1), **metrics}, indent=2))
     return out

@@ -1,0 +1,135 @@
+"""Tests for mmlab.train and its configs: determinism, schedule, batches, checks, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+
+from mmlab import toyworld
+from mmlab.train import batch_loss, draw_batch, lr_factor, train
+from mmlab.training_configs import CONFIGS, TrainConfig, get_config
+
+# A model small enough that a few steps take well under a second.
+TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=2)
+
+
+@pytest.fixture(scope="module")
+def small_val():
+    val = toyworld.load("val")
+    return SimpleNamespace(images=val.images[:60], captions=val.captions[:60])
+
+
+def test_same_seed_gives_the_same_loss_curve(small_val):
+    config = get_config("toy-clip", steps=4, **TINY)
+    first = train(config, progress=False, val=small_val)
+    second = train(config, progress=False, val=small_val)
+    assert first.history.loss == second.history.loss
+    assert first.history.val_recall_at_5 == second.history.val_recall_at_5
+    for a, b in zip(first.model.parameters(), second.model.parameters(), strict=True):
+        assert torch.equal(a, b)
+    other = train(dataclasses.replace(config, seed=1), progress=False, val=small_val)
+    assert other.history.loss != first.history.loss
+
+
+def test_history_logs_every_step_and_every_eval(small_val):
+    config = get_config("toy-siglip", steps=5, **TINY)
+    history = train(config, progress=False, val=small_val).history
+    assert history.step == [1, 2, 3, 4, 5]
+    assert history.eval_step == [2, 4, 5]  # every eval_every steps and the last one
+    assert len(history.loss) == len(history.scale) == len(history.bias) == 5
+    assert all(0.0 <= r <= 1.0 for r in history.val_recall_at_5)
+    assert history.temperature == pytest.approx([1 / s for s in history.scale])
+    assert json.loads(json.dumps(history.to_dict()))["step"] == history.step
+
+
+def test_a_short_run_lowers_the_loss(small_val):
+    config = get_config("live", steps=40, batch_size=32, eval_every=40, warmup_steps=5)
+    loss = train(config, progress=False, val=small_val).history.loss
+    assert np.mean(loss[-10:]) < np.mean(loss[:5]) - 0.1
+
+
+def test_lr_schedule_warms_up_then_decays_to_five_percent():
+    config = TrainConfig(steps=100, warmup_steps=10)
+    assert lr_factor(config, 1) == pytest.approx(0.1)
+    assert lr_factor(config, 10) == pytest.approx(1.0)
+    assert lr_factor(config, 100) == pytest.approx(0.05)
+    factors = [lr_factor(config, s) for s in range(10, 101)]
+    assert all(a >= b for a, b in zip(factors, factors[1:]))
+    constant = dataclasses.replace(config, schedule="constant")
+    assert lr_factor(constant, 50) == lr_factor(constant, 100) == 1.0
+
+
+def test_batches_split_across_caption_levels_and_carry_negatives():
+    config = get_config("toy-clip-negclip", batch_size=10, details=("full", "color", "shape"))
+    batch = draw_batch(np.random.default_rng(0), config)
+    assert batch.images.shape == (10, 64, 64, 3)
+    assert len(batch.captions) == len(batch.negatives) == 10
+    assert all(n != c for n, c in zip(batch.negatives, batch.captions))
+    # the "shape" part (the last 3) names no colour
+    assert not any(c in caption.split() for caption in batch.captions[-3:] for c in toyworld.COLORS)
+
+
+def test_hard_negatives_enter_the_loss():
+    config = get_config("toy-clip-negclip", **TINY)
+    from mmlab.toy_clip import build_toy_model
+
+    model, processor = build_toy_model(toyworld.vocabulary(), "clip", **config.model_kwargs())
+    batch = draw_batch(np.random.default_rng(0), config)
+    with_negatives = batch_loss(model, processor, batch, "clip")
+    batch.negatives = None
+    assert with_negatives.item() > batch_loss(model, processor, batch, "clip").item()
+
+
+def test_named_configs_cover_every_shipped_model():
+    assert {"live", "toy-clip", "toy-clip-negclip", "toy-siglip"} <= set(CONFIGS)
+    assert {"toy-clip-nowords", "toy-clip-manywords"} <= set(CONFIGS)
+    assert CONFIGS["toy-clip-negclip"].hard_negatives and not CONFIGS["toy-clip"].hard_negatives
+    assert CONFIGS["toy-clip-nowords"].words_fraction == 0.0
+    assert CONFIGS["toy-clip-manywords"].words_fraction > CONFIGS["toy-clip"].words_fraction > 0
+    assert CONFIGS["toy-siglip"].kind == "siglip"
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("kind", "vit", "kind"),
+        ("schedule", "linear", "schedule"),
+        ("batch_size", 1, "batch_size"),
+        ("words_fraction", 1.5, "words_fraction"),
+        ("patch_size", 7, "patch_size"),
+        ("heads", 3, "heads"),
+        ("details", ("full", "verbose"), "verbose"),
+        ("details", "full", "details"),
+    ],
+)
+def test_bad_configs_are_rejected_by_name(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**{field: value})
+
+
+def test_get_config_names_the_choices():
+    with pytest.raises(ValueError, match="toy-clip"):
+        get_config("toy-clap")
+    with pytest.raises(ValueError, match="stepz"):
+        get_config("live", stepz=3)
+
+
+def test_cli_writes_a_loadable_checkpoint_with_its_card(tmp_path):
+    from transformers import AutoModel
+
+    from mmlab.training_cli import run_cli
+
+    out = run_cli(["--config", "live", "--steps", "2", "--out", str(tmp_path), "--no-progress"])
+    card = (out / "README.md").read_text(encoding="utf-8")
+    for needed in ('name: "live"', "## Loss curve", "wall time", "hardware", "t2i_recall_at_1"):
+        assert needed in card
+    assert "--steps 2" in card  # the reproducing command says what was run
+    history = json.loads((out / "training_history.json").read_text(encoding="utf-8"))
+    assert history["step"] == [1, 2]
+    model = AutoModel.from_pretrained(out)
+    assert model.config.vision_config.hidden_size == CONFIGS["live"].width
