@@ -35,7 +35,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     from mmlab.toy_clip import save_checkpoint
     from mmlab.train import train
     from mmlab.training_card import card_markdown
-    from mmlab.training_metrics import quality_metrics
+    from mmlab.training_metrics import encoders, quality_metrics
 
     args = parse_args(argv)
     if args.threads is not None:
@@ -47,7 +47,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     result = train(config, progress=not args.no_progress)
 
     as_shipped = copy.deepcopy(result.model).half().float()  # what loading the fp16 file gives
-    metrics = quality_metrics(as_shipped, result.processor, toyworld.load("test"))
+    metrics = quality_metrics(*encoders(as_shipped, result.processor), toyworld.load("test"))
     metrics["val_t2i_recall_at_5"] = round(result.history.val_recall_at_5[-1], 4)
     command = f"python -m mmlab.train --config {args.config} --out {args.out}"
     command += "" if args.steps is None else f" --steps {args.steps}"

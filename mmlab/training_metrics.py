@@ -8,13 +8,14 @@ Recall@1 and zero-shot accuracy with the same ones.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mmlab import toyworld
 from mmlab.evaluate import recall_at_k
 from mmlab.toy_clip import pixel_values_from_uint8
 
@@ -84,17 +85,18 @@ def distinct_caption_indices(captions: Sequence[str]) -> list[int]:
 
 
 def retrieval_recall(
-    image_emb: torch.Tensor, text_emb: torch.Tensor, captions: Sequence[str], k: int
+    image_emb: Any, text_emb: Any, captions: Sequence[str], k: int
 ) -> dict[str, float]:
     """Recall@k both ways over the scenes whose caption is unique in `captions`.
 
-    Scenes sharing a caption are left out of queries and gallery alike, so each query has
-    exactly one right answer. Returns {"t2i": ..., "i2t": ..., "n": number of scenes used}.
+    `image_emb` and `text_emb` are (N, d) unit vectors (torch or numpy), row i of each
+    describing scene i. Scenes sharing a caption are left out of queries and gallery alike, so
+    each query has exactly one right answer. Returns {"t2i": ..., "i2t": ..., "n": scenes used}.
     """
     keep = distinct_caption_indices(captions)
     if len(keep) < k:
         raise ValueError(f"only {len(keep)} scenes have a distinct caption; k={k} is too large")
-    images, texts = image_emb[keep].numpy(), text_emb[keep].numpy()
+    images, texts = np.asarray(image_emb)[keep], np.asarray(text_emb)[keep]
     own = list(range(len(keep)))  # query i's one right answer is item i
     return {
         "t2i": recall_at_k(texts @ images.T, own, k),
@@ -104,61 +106,58 @@ def retrieval_recall(
 
 
 def zero_shot_accuracy(
-    image_emb: torch.Tensor, prompt_emb: torch.Tensor, prompt_labels: Sequence[str], truth
+    image_emb: Any, prompt_emb: Any, prompt_labels: Sequence[str], truth: Sequence[str]
 ) -> float:
     """Share of images whose most similar prompt carries the true label.
 
     `prompt_emb` (P, d) embeds P prompts, `prompt_labels[p]` is the label prompt p stands for
     (several prompts may share a label), `truth[i]` is the label of image i. Returns a float.
     """
-    if len(prompt_labels) != prompt_emb.shape[0] or len(truth) != image_emb.shape[0]:
+    images, prompts = np.asarray(image_emb), np.asarray(prompt_emb)
+    if len(prompt_labels) != prompts.shape[0] or len(truth) != images.shape[0]:
         raise ValueError(
-            f"{len(prompt_labels)} prompt labels for {prompt_emb.shape[0]} prompts and "
-            f"{len(truth)} true labels for {image_emb.shape[0]} images: the counts must match"
+            f"{len(prompt_labels)} prompt labels for {prompts.shape[0]} prompts and "
+            f"{len(truth)} true labels for {images.shape[0]} images: the counts must match"
         )
-    best = (image_emb @ prompt_emb.T).argmax(dim=1).tolist()
+    best = (images @ prompts.T).argmax(axis=1)
     return float(np.mean([prompt_labels[p] == t for p, t in zip(best, truth, strict=True)]))
 
 
-def zero_shot_attributes(model: Any, processor: Any, image_emb: torch.Tensor, factors) -> dict:
+def zero_shot_attributes(encode_texts: Callable, image_emb: Any, factors: list[dict]) -> dict:
     """Zero-shot colour and shape accuracy on the single-object scenes among `factors`.
 
-    Every "a {colour} {shape}" description of the toy world is a prompt; an image's predicted
-    colour and shape are those of its most similar prompt. Returns {"color": ..., "shape": ...,
-    "n": number of single-object scenes}.
+    Every "a {colour} {shape}" description of the toy world is a prompt, embedded with
+    `encode_texts`; an image's predicted colour and shape are those of its most similar prompt.
+    Returns {"color": ..., "shape": ..., "n": number of single-object scenes}.
     """
-    from mmlab.toyworld.vocabulary import COLORS, SHAPES
-
     single = [i for i, f in enumerate(factors) if f["count"] == 1]
     if not single:
         raise ValueError("no single-object scene among the factors: zero-shot needs some")
-    pairs = [(c, s) for c in COLORS for s in SHAPES]
-    prompts = [f"{'an' if c[0] in 'aeiou' else 'a'} {c} {s}" for c, s in pairs]
-    prompt_emb = embed_texts(model, processor, prompts)
+    pairs = [(c, s) for c in toyworld.COLORS for s in toyworld.SHAPES]
+    prompt_emb = encode_texts([f"{'an' if c[0] in 'aeiou' else 'a'} {c} {s}" for c, s in pairs])
     objects = [factors[i]["objects"][0] for i in single]
-    images = image_emb[single]
+    images = np.asarray(image_emb)[single]
+    colors, shapes = [c for c, _ in pairs], [s for _, s in pairs]
     return {
-        "color": zero_shot_accuracy(
-            images, prompt_emb, [c for c, _ in pairs], [o["color"] for o in objects]
-        ),
-        "shape": zero_shot_accuracy(
-            images, prompt_emb, [s for _, s in pairs], [o["shape"] for o in objects]
-        ),
+        "color": zero_shot_accuracy(images, prompt_emb, colors, [o["color"] for o in objects]),
+        "shape": zero_shot_accuracy(images, prompt_emb, shapes, [o["shape"] for o in objects]),
         "n": len(single),
     }
 
 
-def quality_metrics(model: Any, processor: Any, test: Any) -> dict[str, float]:
-    """The quality figures of a trained toy model on a fixed set (the shipped test set).
+def quality_metrics(encode_images: Callable, encode_texts: Callable, test: Any) -> dict:
+    """The quality figures of a toy model on a fixed set (the shipped test set).
 
-    Recall@1 both ways over the scenes with distinct captions, and zero-shot colour and shape
-    accuracy on its single-object scenes. Returns a flat dict of floats and counts.
+    `encode_images` / `encode_texts` map a list of images / captions to (N, d) unit vectors
+    (see `encoders`, or an mmlab.load_model embedder's encode_image / encode_text). Reports
+    Recall@1 and @5 both ways over the scenes with distinct captions, and zero-shot colour and
+    shape accuracy on the single-object scenes. Returns a flat dict of floats and counts.
     """
-    image_emb = embed_images(model, processor, list(test.images))
-    text_emb = embed_texts(model, processor, list(test.captions))
+    image_emb = np.asarray(encode_images(list(test.images)))
+    text_emb = np.asarray(encode_texts(list(test.captions)))
     r1 = retrieval_recall(image_emb, text_emb, test.captions, k=1)
     r5 = retrieval_recall(image_emb, text_emb, test.captions, k=5)
-    zero_shot = zero_shot_attributes(model, processor, image_emb, test.factors)
+    zero_shot = zero_shot_attributes(encode_texts, image_emb, test.factors)
     return {
         "t2i_recall_at_1": round(r1["t2i"], 4),
         "i2t_recall_at_1": round(r1["i2t"], 4),
@@ -169,3 +168,11 @@ def quality_metrics(model: Any, processor: Any, test: Any) -> dict[str, float]:
         "zero_shot_shape": round(zero_shot["shape"], 4),
         "single_object_scenes": zero_shot["n"],
     }
+
+
+def encoders(model: Any, processor: Any) -> tuple[Callable, Callable]:
+    """Return (encode_images, encode_texts) for a model in memory, as numpy unit vectors."""
+    return (
+        lambda images: embed_images(model, processor, images).numpy(),
+        lambda texts: embed_texts(model, processor, texts).numpy(),
+    )
