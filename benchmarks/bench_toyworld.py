@@ -48,21 +48,22 @@ def rate(options: dict, seconds: float) -> tuple[float, float]:
 
 
 def measure_step_seconds() -> float:
-    """Time forward + backward + optimiser step of the toy CLIP on one batch of BATCH images."""
-    import dataclasses
+    """Time forward + backward + optimiser step of the "toy-clip" config on a batch of BATCH.
 
+    Uses mmlab.train (torch); the batch is drawn once, outside the timing.
+    """
     import torch
 
     from mmlab.toy_clip import build_toy_model
-    from mmlab.train import batch_loss, get_config, make_optimizer
+    from mmlab.train import batch_loss, draw_batch, get_config, make_optimizer
 
     torch.set_flush_denormal(True)
-    config = dataclasses.replace(get_config("toy-clip"), batch_size=BATCH)
+    config = get_config("toy-clip", batch_size=BATCH)
     model, processor = build_toy_model(
         toyworld.vocabulary(), config.kind, seed=0, **config.model_kwargs()
     )
     optimizer = make_optimizer(model, config)
-    batch = toyworld.training_batch(np.random.default_rng(0), BATCH, **config.data_kwargs())
+    batch = draw_batch(np.random.default_rng(0), config)
     times = []
     for _ in range(6):
         start = time.perf_counter()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mmlab import toyworld as tw
-from mmlab.toyworld.render import object_placement, word_placement
+from mmlab.toyworld.rendering import object_placement, word_placement
 
 PALETTE = np.array(list(tw.COLORS.values()), dtype=int)
 NAMES = list(tw.COLORS)

@@ -21,7 +21,7 @@ from mmlab.toyworld.heldout import (
     plan_mentions_held_out,
 )
 from mmlab.toyworld.negatives import KINDS, HardNegative, hard_negative
-from mmlab.toyworld.render import render, render_array
+from mmlab.toyworld.rendering import render, render_array
 from mmlab.toyworld.sampling import sample_scenes
 from mmlab.toyworld.scenes import (
     GRID_COLS,

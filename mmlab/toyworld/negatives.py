@@ -71,27 +71,32 @@ def _attribute_swap(plan, scene, rng):
     i, j = choice
     phrases = list(ps)
     phrases[i], phrases[j] = replace(ps[i], color=ps[j].color), replace(ps[j], color=ps[i].color)
-    negative_scene = None
-    if ps[i].count == 1 and ps[j].count == 1:
+
+    def swapped() -> Scene:
         (a,), (b,) = _matched(scene, ps[i]), _matched(scene, ps[j])
         objects = list(scene.objects)
         objects[a] = replace(objects[a], color=scene.objects[b].color)
         objects[b] = replace(objects[b], color=scene.objects[a].color)
-        negative_scene = with_objects(scene, objects)
-    return plan, replace(plan, phrases=tuple(phrases)), negative_scene
+        return with_objects(scene, objects)
+
+    single = ps[i].count == 1 and ps[j].count == 1
+    return plan, replace(plan, phrases=tuple(phrases)), swapped if single else None
 
 
 def _relation_swap(plan, scene, rng):
     if plan.relation is None:
         return None
     first, second = plan.phrases
-    (a,), (b,) = _matched(scene, first), _matched(scene, second)
-    objects = list(scene.objects)
-    oa, ob = objects[a], objects[b]
-    objects[a] = replace(oa, row=ob.row, col=ob.col)
-    objects[b] = replace(ob, row=oa.row, col=oa.col)
-    negative = replace(plan, phrases=(second, first))
-    return plan, negative, with_objects(scene, objects)
+
+    def swapped() -> Scene:
+        (a,), (b,) = _matched(scene, first), _matched(scene, second)
+        objects = list(scene.objects)
+        oa, ob = objects[a], objects[b]
+        objects[a] = replace(oa, row=ob.row, col=ob.col)
+        objects[b] = replace(ob, row=oa.row, col=oa.col)
+        return with_objects(scene, objects)
+
+    return plan, replace(plan, phrases=(second, first)), swapped
 
 
 def _free_cells(scene: Scene) -> list[tuple[int, int]]:
@@ -101,12 +106,14 @@ def _free_cells(scene: Scene) -> list[tuple[int, int]]:
 
 
 def _count_change(plan, scene, rng):
+    if plan.relation is not None:  # "A left of B" names single objects: no count to change
+        return None
     options = [
         (i, d)
         for i, p in enumerate(plan.phrases)
         if not p.negated
         for d in (1, -1)
-        if 1 <= p.count + d <= 4 and not (plan.relation is not None and d == 1)
+        if 1 <= p.count + d <= 4
     ]
     choice = _pick(options, rng)
     if choice is None:
@@ -114,20 +121,20 @@ def _count_change(plan, scene, rng):
     i, delta = choice
     phrases = list(plan.phrases)
     phrases[i] = replace(phrases[i], count=phrases[i].count + delta)
-    negative = replace(plan, phrases=tuple(phrases), relation=plan.relation if delta < 0 else None)
-    objects = list(scene.objects)
-    members = _matched(scene, plan.phrases[i])
-    negative_scene = None
-    if delta < 0 and len(objects) > 1:
-        del objects[members[-1]]
-        negative_scene = with_objects(scene, objects)
-    elif delta > 0 and len(objects) < 4 and _free_cells(scene):
-        row, col = _pick(_free_cells(scene), rng)
-        objects.append(replace(objects[members[0]], row=row, col=col))
-        negative_scene = with_objects(scene, objects)
-    if negative.relation is not None and negative_scene is not None:
-        negative = replace(negative, relation=None)
-    return plan, negative, negative_scene
+    free = _free_cells(scene)
+    cell = _pick(free, rng) if delta > 0 else None
+
+    def changed() -> Scene:
+        objects = list(scene.objects)
+        members = _matched(scene, plan.phrases[i])
+        if delta < 0:
+            del objects[members[-1]]
+        else:
+            objects.append(replace(objects[members[0]], row=cell[0], col=cell[1]))
+        return with_objects(scene, objects)
+
+    possible = len(scene.objects) > 1 if delta < 0 else (len(scene.objects) < 4 and bool(free))
+    return plan, replace(plan, phrases=tuple(phrases)), changed if possible else None
 
 
 def _absent_phrase(scene, like: Phrase, rng, holdout):
@@ -151,12 +158,17 @@ def _negation(plan, scene, rng, holdout):
         return None
     positive = CaptionPlan((present, replace(absent, negated=True)), None, plan.template, plan.word)
     negative = CaptionPlan((replace(present, negated=True), absent), None, plan.template, plan.word)
-    objects = list(scene.objects)
-    (a,) = _matched(scene, present)
-    objects[a] = replace(objects[a], shape=absent.shape, color=absent.color or objects[a].color)
-    if absent.size is not None:
-        objects[a] = replace(objects[a], size=absent.size)
-    return positive, negative, with_objects(scene, objects)
+
+    def replaced() -> Scene:
+        objects = list(scene.objects)
+        (a,) = _matched(scene, present)
+        obj = objects[a]
+        objects[a] = replace(
+            obj, shape=absent.shape, color=absent.color or obj.color, size=absent.size or obj.size
+        )
+        return with_objects(scene, objects)
+
+    return positive, negative, replaced
 
 
 def _typographic(plan, scene, rng):
@@ -207,13 +219,15 @@ def hard_negative(
     rng: np.random.Generator | None = None,
     plan: CaptionPlan | None = None,
     holdout: bool = False,
+    with_scene: bool = True,
 ) -> HardNegative | None:
     """Return a hard negative of `kind` for `scene`, or None when the scene does not allow one.
 
     Introduced in notebooks/05_compositionality.ipynb. The positive caption is true of `scene`
     (checked), the negative is false of it (checked). With `holdout=True` neither caption names
     a held-out composition. `plan` fixes the positive caption (default: `plan_for(scene, detail,
-    rng)`).
+    rng)`). `with_scene=False` skips building the negative scene (the training stream needs
+    only captions).
     """
     check_choice(kind, KINDS, "hard-negative kind")
     plan = plan if plan is not None else plan_for(scene, detail, rng)
@@ -231,11 +245,12 @@ def hard_negative(
         result = _attribute_replace(plan, scene, rng, holdout)
     if result is None:
         return None
-    positive, negative, negative_scene = result
+    positive, negative, build_scene = result
     if not holds(positive, scene) or holds(negative, scene):
         return None
     if holdout and (plan_mentions_held_out(positive) or plan_mentions_held_out(negative)):
         return None
+    negative_scene = build_scene() if with_scene and build_scene is not None else None
     if negative_scene is not None and (
         not holds(negative, negative_scene) or (holdout and is_held_out(negative_scene))
     ):
@@ -260,7 +275,7 @@ def training_negative(
     if rng.random() < 0.5:
         others.reverse()
     for kind in (*swaps, *others):
-        found = hard_negative(scene, kind, rng=rng, plan=plan, holdout=holdout)
+        found = hard_negative(scene, kind, rng=rng, plan=plan, holdout=holdout, with_scene=False)
         if found is not None:
             return found
     raise ValueError(f"no hard negative exists for the caption {text(plan)!r}")

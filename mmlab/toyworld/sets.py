@@ -16,7 +16,7 @@ from PIL import Image
 
 from mmlab.paths import toyworld_dir
 from mmlab.toyworld.fixedsets import SET_NAMES, Record
-from mmlab.toyworld.render import check_size, render, render_array
+from mmlab.toyworld.rendering import check_size, render, render_array
 from mmlab.toyworld.scenes import Scene, factors, scene_from_dict, scene_to_dict
 
 TABLE = "captions.jsonl"

@@ -13,7 +13,7 @@ import numpy as np
 
 from mmlab.toyworld.captions import plan_for, text
 from mmlab.toyworld.negatives import training_negative
-from mmlab.toyworld.render import check_size, render_array
+from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
 from mmlab.toyworld.scenes import Scene
 
