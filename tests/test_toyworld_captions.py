@@ -50,6 +50,13 @@ def test_simplest_caption_for_zero_shot():
     assert tw.caption(orange, detail="color") == "an orange star"
 
 
+def test_a_word_alone_is_captioned_the_word_x():
+    scene = tw.make_scene([], word="star")
+    assert tw.caption(scene) == "the word star"
+    assert tw.holds(tw.plan_for(scene), scene)
+    assert not tw.holds(tw.plan_for(tw.make_scene([], word="heart")), scene)
+
+
 def test_full_detail_names_a_true_relation_and_counts_groups():
     scene = tw.make_scene([("circle", "red", "large", 1, 0), ("square", "blue", "small", 1, 2)])
     assert tw.caption(scene) == "a large red circle to the left of a small blue square"

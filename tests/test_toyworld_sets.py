@@ -99,6 +99,8 @@ def test_ocr_sets_differ_only_in_font():
     assert {s.font for s in sans.scenes} == {"sans"} and {s.font for s in pixel.scenes} == {"pixel"}
     assert [s.word for s in sans.scenes] == [s.word for s in pixel.scenes]
     assert set(s.word for s in sans.scenes) == set(tw.RENDERED_WORDS)
+    assert all(not s.objects for s in sans.scenes)
+    assert all(c == f"the word {s.word}" for s, c in zip(sans.scenes, sans.captions))
 
 
 def test_tables_are_plain_jsonl():

@@ -15,6 +15,7 @@ import numpy as np
 from mmlab.toyworld.scenes import Scene, ToyObject, relations
 from mmlab.toyworld.vocabulary import (
     COUNT_WORDS,
+    OCR_PHRASE,
     PLURALS,
     RELATIONS,
     TEMPLATES,
@@ -77,7 +78,9 @@ def text(plan: CaptionPlan) -> str:
     else:
         body = " and ".join(parts)
     words = [TEMPLATES[plan.template], body]
-    if plan.word is not None:
+    if plan.word is not None and not plan.phrases:  # only a word in the image
+        words.append(f"{OCR_PHRASE} {plan.word}")
+    elif plan.word is not None:
         words.append(f"{WORD_PHRASE[0]} {plan.word} {WORD_PHRASE[1]}")
     return " ".join(w for w in words if w)
 

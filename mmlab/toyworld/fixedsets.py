@@ -125,12 +125,13 @@ def _winoground() -> list[Record]:
 
 
 def _ocr(font: str) -> list[Record]:
-    """One object and one rendered word per image; the same scenes for every font."""
+    """Images that hold only a word, captioned "the word star"; the same scenes for every font."""
     scenes = sample_scenes(_rng("ocr"), PROBE_SIZE, n_objects=(1,), words_fraction=1.0)
     records = []
     for i, scene in enumerate(scenes):
-        scene = replace(scene, word=RENDERED_WORDS[i % len(RENDERED_WORDS)], font=font)
-        records.append(Record(scene, caption(scene, detail="color")))
+        word = RENDERED_WORDS[i % len(RENDERED_WORDS)]
+        scene = replace(scene, objects=(), word=word, font=font)
+        records.append(Record(scene, caption(scene)))
     return records
 
 
@@ -148,7 +149,7 @@ BUILDERS: dict[str, tuple[Callable[[], list[Record]], str]] = {
     **{
         f"ocr_{font}": (
             lambda font=font: _ocr(font),
-            f"one object and a written word in the {font} font"
+            f"only a written word ('the word star') in the {font} font"
             + (" (the training font)" if font == "sans" else " (never in training)"),
         )
         for font in FONTS

@@ -97,6 +97,7 @@ def word_mask(word: str, font: str, size: int) -> np.ndarray:
     left, top, right, bottom = face.getbbox(word)
     canvas = Image.new("L", (right - left + 2, bottom - top + 2), 0)
     ImageDraw.Draw(canvas).text((1 - left, 1 - top), word, font=face, fill=255)
+    canvas = canvas.crop(canvas.getbbox())  # ink only, so every font sits centred in its band
     if font == "pixel" and size != 64:
         w, h = canvas.size
         canvas = canvas.resize((max(1, round(w * size / 64)), max(1, round(h * size / 64))))

@@ -1,5 +1,6 @@
-"""Scenes of the toy world: 1-4 objects on a 3x3 grid, an optional rendered word, and the nuisance
-values (jitter, rotation, shade, background) that make each rendering a little different.
+"""Scenes of the toy world: 1-4 objects on a 3x3 grid (or none, when the image holds only a word),
+an optional rendered word, and the nuisance values (jitter, rotation, shade, background) that make
+each rendering a little different.
 
 Introduced in notebooks/01_shared_space.ipynb. A `Scene` holds everything needed to render it, so
 the same scene always gives the same pixels. `factors(scene)` returns the named factors only.
@@ -98,8 +99,10 @@ def check_scene(scene: Scene) -> None:
     """Raise ValueError if the scene is impossible (cells, counts, word, font, nuisances)."""
     n = len(scene.objects)
     rows = ROWS_WITH_WORD if scene.word is not None else GRID_ROWS
-    if not 1 <= n <= MAX_OBJECTS:
-        raise ValueError(f"a scene holds 1 to {MAX_OBJECTS} objects, got {n}")
+    if not 1 <= n <= MAX_OBJECTS and not (n == 0 and scene.word is not None):
+        raise ValueError(
+            f"a scene holds 1 to {MAX_OBJECTS} objects (0 only with a rendered word), got {n}"
+        )
     cells = [o.cell for o in scene.objects]
     if len(set(cells)) != n:
         raise ValueError(f"two objects share a grid cell: {cells}")
