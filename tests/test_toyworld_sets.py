@@ -56,7 +56,7 @@ def test_val_and_test_are_in_distribution_with_distinct_captions(name):
 def test_images_on_disk_are_the_rendered_scenes():
     split = tw.load("test")
     rendered = tw.render_array(split.scenes[:50])
-    assert np.array_equal(np.stack([np.asarray(i) for i in split.images[:50]]), rendered)
+    assert np.array_equal(split.array()[:50], rendered)
     bigger = tw.load("singles", size=128)
     assert bigger.images[0].size == (128, 128)
 
@@ -84,6 +84,7 @@ def test_heldout_set_holds_only_held_out_compositions():
     )
     seen = {r for rs in reasons for r in rs}
     assert {f"{c} {s}" for c, s in tw.HELD_OUT_PAIRS} | {"3 circles"} <= seen
+    assert sum(c.startswith("three") and c.endswith("circles") for c in heldout.captions) >= 10
 
 
 def test_singles_cover_every_colour_shape_pair():

@@ -60,8 +60,9 @@ def _heldout() -> list[Record]:
     scenes = sample_scenes(rng, PROBE_SIZE, holdout=False, n_objects=(1, 2, 3))
     for i, scene in enumerate(scenes):
         objects = list(scene.objects)
-        if i % 3 == 2 and len(objects) == 3:  # a third of the 3-object scenes: three circles
-            objects = [replace(o, shape=shape) for o in objects]
+        if i % 3 == 2 and len(objects) == 3:  # some 3-object scenes: three identical circles
+            first = objects[0]
+            objects = [replace(o, shape=shape, color=first.color, size=first.size) for o in objects]
         else:
             color, held_shape = HELD_OUT_PAIRS[i % len(HELD_OUT_PAIRS)]
             objects[0] = replace(objects[0], color=color, shape=held_shape)

@@ -37,6 +37,10 @@ class ToySet:
     def __len__(self) -> int:
         return len(self.captions)
 
+    def array(self) -> np.ndarray:
+        """Return the images as one uint8 array (n, size, size, 3)."""
+        return np.stack([np.asarray(image) for image in self.images])
+
 
 def record_row(index: int, record: Record) -> dict:
     """Return the JSON row of one record (file name, captions, factors, full scene)."""
@@ -100,8 +104,3 @@ def load(name: str, *, size: int | None = None, root: str | Path | None = None) 
         negatives=[row["negative"] for row in rows],
         kinds=[row["kind"] for row in rows],
     )
-
-
-def pixels(toyset: ToySet) -> np.ndarray:
-    """Return the images of a set as a uint8 array (n, size, size, 3)."""
-    return np.stack([np.asarray(image) for image in toyset.images])
