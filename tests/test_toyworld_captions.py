@@ -1,4 +1,4 @@
-"""Vocabulary and captions: closed vocabulary, detail levels, plans that are true of their scenes."""
+"""Vocabulary and captions: closed vocabulary, detail levels, plans true of their scenes."""
 
 from __future__ import annotations
 

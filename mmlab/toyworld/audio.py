@@ -1,9 +1,9 @@
 """A third modality for the binding lesson: each scene as a short synthetic sound.
 
-Introduced in notebooks/07_binding_modalities.ipynb. Every object adds a tone: its colour sets the
-pitch, its shape the timbre (which harmonics sound), its size the loudness and its column the
-onset (left objects sound first). numpy only; `listen()` wraps IPython's Audio widget and
-`spectrogram_image()` draws a spectrogram with Pillow.
+Introduced in the binding lesson (ImageBind at toy scale; its notebook is not written yet).
+Every object adds a tone: its colour sets the pitch, its shape the timbre (which harmonics
+sound), its size the loudness and its column the onset (left objects sound first). numpy only;
+`listen()` wraps IPython's Audio widget and `spectrogram_image()` draws a spectrogram with Pillow.
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def _add_object(out: np.ndarray, obj: ToyObject, offset: int) -> None:
 def waveform(scene: Scene, rng: np.random.Generator | None = None) -> np.ndarray:
     """Return the scene's sound: float32 samples in [-1, 1] (SAMPLE_RATE Hz, DURATION s).
 
-    Introduced in notebooks/07_binding_modalities.ipynb. With `rng`, each tone starts at a random
-    phase and faint noise is added (nuisances, like jitter in the images); without, it is exact.
+    Introduced in the binding lesson. With `rng`, each tone starts at a random phase and faint
+    noise is added (nuisances, like jitter in the images); without, it is exact.
     """
     return waveforms([scene], rng)[0]
 
@@ -114,7 +114,7 @@ def spectrogram(wave: np.ndarray, window: int = 256, hop: int = 64) -> np.ndarra
 def spectrogram_image(wave: np.ndarray, height: int = 128) -> Image.Image:
     """Return a spectrogram as a PIL image (low frequencies at the bottom, 60 dB range).
 
-    Introduced in notebooks/07_binding_modalities.ipynb.
+    Introduced in the binding lesson.
     """
     db = spectrogram(wave)
     scaled = np.clip((db - (db.max() - 60.0)) / 60.0, 0.0, 1.0)[::-1]

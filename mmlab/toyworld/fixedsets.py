@@ -1,6 +1,6 @@
 """Builders of the fixed evaluation and probe sets shipped under data/toyworld/.
 
-Introduced in notebooks/03_retrieval_and_zero_shot.ipynb. Each builder draws from its own seeded
+Introduced in notebooks/01_shared_space.ipynb. Each builder draws from its own seeded
 generator, so `build_all()` gives the same records on every run; scripts/make_toyworld_data.py
 writes them to disk and `mmlab.toyworld.load(name)` reads them back.
 """

@@ -1,7 +1,7 @@
 """Held-out compositions: colour-shape pairs and a count-shape pair that the training stream
 never shows, so that lessons can measure compositional generalisation.
 
-Introduced in notebooks/05_compositionality.ipynb. Every colour, shape and count appears in
+Introduced in notebooks/05_compositional_failures.ipynb. Every colour, shape and count appears in
 training; only these combinations do not.
 """
 

@@ -1,6 +1,6 @@
 """Hard negatives and minimal pairs, each labelled by kind.
 
-Introduced in notebooks/05_compositionality.ipynb. `hard_negative(scene, kind)` returns a true
+Introduced in notebooks/05_compositional_failures.ipynb. `hard_negative(scene, kind)` returns a true
 caption, a false caption that differs from it in one factor of the named kind, and (where one
 exists) the scene the false caption describes. Kinds:
 
@@ -8,7 +8,8 @@ exists) the scene the false caption describes. Kinds:
 - "relation_swap": the two sides of a relation trade places (A left of B -> B left of A)
 - "count_change": one group gets one object more or fewer (two circles -> three circles)
 - "negation": "a A and no B" -> "no A and a B"
-- "typographic": the object is named by the word written in the image (a circle with "star")
+- "typographic": the object is named by the word written in the image (a circle with "star");
+  used in notebooks/06_text_in_image.ipynb
 - "attribute_replace": one colour (or shape) replaced by another (for one-object scenes)
 """
 
@@ -223,7 +224,7 @@ def hard_negative(
 ) -> HardNegative | None:
     """Return a hard negative of `kind` for `scene`, or None when the scene does not allow one.
 
-    Introduced in notebooks/05_compositionality.ipynb. The positive caption is true of `scene`
+    Introduced in notebooks/05_compositional_failures.ipynb. The positive caption is true of `scene`
     (checked), the negative is false of it (checked). With `holdout=True` neither caption names
     a held-out composition. `plan` fixes the positive caption (default: `plan_for(scene, detail,
     rng)`). `with_scene=False` skips building the negative scene (the training stream needs
@@ -266,7 +267,7 @@ def training_negative(
     """Return one NegCLIP-style negative for a training caption: a swap where the caption allows
     one (relation or attribute), else a count change or a replaced attribute.
 
-    Introduced in notebooks/05_compositionality.ipynb.
+    Introduced in notebooks/05_compositional_failures.ipynb.
     """
     swaps = ["relation_swap", "attribute_swap"]
     if rng.random() < 0.5:

@@ -1,6 +1,6 @@
 """The shipped fixed sets on disk: PNG images plus one captions.jsonl table per set.
 
-Introduced in notebooks/03_retrieval_and_zero_shot.ipynb. `load("test")` returns a `ToySet` with
+Introduced in notebooks/01_shared_space.ipynb. `load("test")` returns a `ToySet` with
 `.images` (PIL), `.captions` and `.factors`; probe sets also carry `.negatives` and `.kinds`.
 Layout: data/toyworld/<set>/NNNN.png and data/toyworld/<set>/captions.jsonl.
 """
@@ -73,7 +73,7 @@ def load(name: str, *, size: int | None = None, root: str | Path | None = None) 
     ("attribute_swap", "relation_swap", "count_change", "negation", "typographic"),
     "winoground" (items 2i and 2i+1 form a quadruple), "ocr_sans" and "ocr_pixel".
 
-    Introduced in notebooks/03_retrieval_and_zero_shot.ipynb. With `size`, images are rendered
+    Introduced in notebooks/01_shared_space.ipynb. With `size`, images are rendered
     afresh from the stored scenes at that size (e.g. 224 for a real CLIP) instead of read
     from the 64 px PNGs.
     """
