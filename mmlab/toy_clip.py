@@ -270,7 +270,8 @@ def save_checkpoint(
     Returns the output directory as a Path.
     """
     import torch
-    from transformers.utils import logging as hf_logging
+
+    from mmlab.models.hf_logs import default_siglip_ids_warning_hidden
 
     if dtype not in SAVE_DTYPES:
         raise ValueError(f"dtype={dtype!r} is not one of {SAVE_DTYPES}")
@@ -279,14 +280,8 @@ def save_checkpoint(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     to_save = copy.deepcopy(model).to(getattr(torch, dtype))
-    verbosity = hf_logging.get_verbosity()
-    # Saving a SigLIP validates HF's *default* text config, whose special-token ids lie outside its
-    # own default vocabulary; that warning is about HF's defaults, not this model, so mute it.
-    hf_logging.set_verbosity_error()
-    try:
+    with default_siglip_ids_warning_hidden():
         to_save.save_pretrained(out, safe_serialization=True)
-    finally:
-        hf_logging.set_verbosity(verbosity)
     processor.save_pretrained(out)
     processor.image_processor.save_pretrained(
         out

@@ -186,3 +186,50 @@ def test_a_cached_hub_id_loads_offline(tmp_path, tiny_dirs):
     result = _run_isolated(code, tmp_path, HF_HUB_OFFLINE="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "mmlab-tests/cached-siglip sigmoid (1, 32)"
+
+
+def test_a_missing_tokenizer_package_is_named_with_the_model(tmp_path, tiny_dirs):
+    try:
+        import sentencepiece  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("sentencepiece is installed here")
+    folder = tmp_path / "spm-siglip"
+    shutil.copytree(tiny_dirs["siglip"], folder)
+    (folder / "tokenizer.json").unlink()
+    config = json.loads((folder / "tokenizer_config.json").read_text())
+    config["tokenizer_class"] = "SiglipTokenizer"  # what Google's SigLIP checkpoints declare
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+    with pytest.raises(ImportError) as info:
+        mmlab.load_model(str(folder))
+    assert str(folder) in str(info.value) and "SentencePiece" in str(info.value)
+
+
+def test_half_precision_is_a_gpu_opt_in():
+    from mmlab.models.loading import resolve_dtype
+
+    assert resolve_dtype(None, torch.device("cpu")) == torch.float32
+    assert resolve_dtype("float16", torch.device("cuda")) == torch.float16
+    assert resolve_dtype(torch.bfloat16, torch.device("cuda")) == torch.bfloat16
+    with pytest.raises(ValueError, match="needs a GPU"):
+        resolve_dtype("bfloat16", torch.device("cpu"))
+
+
+def test_only_the_default_siglip_ids_warning_is_hidden():
+    import logging
+
+    from mmlab.models.hf_logs import _DropDefaultSiglipIds
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("transformers", logging.WARNING, __file__, 1, message, None, None)
+
+    template = (
+        "Model config: {} must be `None` or an integer within the vocabulary "
+        "(between 0 and {}), got {}. This may result in unexpected behavior."
+    )
+    keep = _DropDefaultSiglipIds().filter
+    assert not keep(record(template.format("bos_token_id", 31999, 49406)))
+    assert not keep(record(template.format("eos_token_id", 31999, 49407)))
+    assert keep(record(template.format("eos_token_id", 9, 50)))  # a real model's bad id shows
+    assert keep(record("Some weights of SiglipModel were not initialized"))

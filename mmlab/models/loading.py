@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from mmlab.models.hf_logs import default_siglip_ids_warning_hidden
 from mmlab.models.registry import DEFAULT_MODEL, embedded_names, embedded_path
 
 if TYPE_CHECKING:
@@ -139,16 +140,18 @@ def _load_parts(source: str, local_only: bool, dtype: Any) -> tuple[Any, Any]:
     from transformers.utils import logging as hf_logging
 
     options = {"local_files_only": local_only, "trust_remote_code": False}
-    config = AutoConfig.from_pretrained(source, **options)
-    if config.model_type not in SUPPORTED_TYPES:
-        raise ValueError(
-            f"{source!r} is a {config.model_type!r} model; load_model supports {SUPPORTED_TYPES}"
-        )
     bar_was_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a "Loading weights" bar per call is noise in a lesson
     try:
-        model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
-        processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
+        with default_siglip_ids_warning_hidden():
+            config = AutoConfig.from_pretrained(source, **options)
+            if config.model_type not in SUPPORTED_TYPES:
+                raise ValueError(
+                    f"{source!r} is a {config.model_type!r} model; "
+                    f"load_model supports {SUPPORTED_TYPES}"
+                )
+            model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
+            processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
     finally:
         if bar_was_on:
             hf_logging.enable_progress_bar()
@@ -186,6 +189,8 @@ def load_model(
         raise ModelNotAvailableError(
             f"could not load {display!r} from {source}: {error}"
         ) from error
+    except ImportError as error:  # e.g. Google's SigLIP tokenizers need sentencepiece + protobuf
+        raise ImportError(f"{display!r} needs a package that is not installed: {error}") from error
     if torch_device.type == "cpu":
         torch.set_flush_denormal(True)  # random or tiny weights can otherwise run ~19x slower
     model.to(torch_device)
