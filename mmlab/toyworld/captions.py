@@ -8,6 +8,7 @@ scene: hard negatives are built on plans and checked with it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -93,29 +94,39 @@ def _key(obj: ToyObject, detail: str) -> tuple[str, str | None, str | None]:
     return (obj.shape, obj.color, obj.size)
 
 
+# Uniform numbers one random caption uses: a sort key per group, the opening, the relation.
+DRAWS_PER_CAPTION = 6
+
+
 def plan_for(
-    scene: Scene, detail: str = "full", rng: np.random.Generator | None = None
+    scene: Scene,
+    detail: str = "full",
+    rng: np.random.Generator | None = None,
+    draws: Sequence[float] | None = None,
 ) -> CaptionPlan:
     """Return a true caption plan for `scene` at the given level of detail.
 
     Objects with the same named factors are grouped and counted. Without `rng` the plan is
     canonical (reading order, bare opening, "above" before "to the left of"); with `rng` the
     group order, the opening and the relation word (among the true ones) are drawn at random.
-    At detail "full" a two-object scene is described by a spatial relation.
+    `draws` (DRAWS_PER_CAPTION uniform numbers in [0, 1)) replaces `rng` where a batch has drawn
+    its numbers at once. At detail "full" a two-object scene is described by a spatial relation.
     """
     check_choice(detail, DETAILS, "detail")
+    if draws is None and rng is not None:
+        draws = rng.random(DRAWS_PER_CAPTION).tolist()
     groups: dict[tuple, list[ToyObject]] = {}
     for obj in sorted(scene.objects, key=lambda o: (o.row, o.col)):
         groups.setdefault(_key(obj, detail), []).append(obj)
     keys = list(groups)
-    if rng is not None and len(keys) > 1:
-        keys = [keys[i] for i in rng.permutation(len(keys))]
+    if draws is not None and len(keys) > 1:
+        keys = [k for _, k in sorted(zip(draws, keys), key=lambda pair: pair[0])]
     phrases = tuple(Phrase(len(groups[k]), *k) for k in keys)
     relation = None
     if detail == "full" and len(scene.objects) == 2 and len(phrases) == 2:
         true = relations(groups[keys[0]][0], groups[keys[1]][0])
-        relation = true[int(rng.integers(len(true)))] if rng is not None else true[-1]
-    template = int(rng.integers(len(TEMPLATES))) if rng is not None else 0
+        relation = true[int(draws[5] * len(true))] if draws is not None else true[-1]
+    template = int(draws[4] * len(TEMPLATES)) if draws is not None else 0
     return CaptionPlan(phrases, relation, template, scene.word)
 
 

@@ -197,13 +197,22 @@ def object_color(obj: ToyObject) -> np.ndarray:
 _WORD_PAINT = np.array(WORD_COLOR, dtype=np.uint16)
 
 
+@cache
+def _sprite(size: int, obj_key: tuple) -> tuple[int, int, tuple[np.ndarray, np.ndarray]]:
+    """Return (top, left, weights) for an object's (shape, size, scale, angle, row, col, dx, dy)."""
+    shape, size_name, scale, angle, row, col, dx, dy = obj_key
+    probe = ToyObject(shape, "red", size_name, row, col, dx, dy, angle, scale)
+    top, left, _ = object_placement(probe, size)
+    return top, left, _weights(size, shape, size_name, scale, angle)
+
+
 def paint(scene: Scene, image: np.ndarray) -> None:
     """Paint the objects and word of `scene` over the background already in `image`."""
     size = image.shape[0]
-    for obj in scene.objects:
-        top, left, _ = object_placement(obj, size)
-        weights = _weights(size, obj.shape, obj.size, obj.scale, obj.angle)
-        _blend(image, top, left, weights, _paint_color(obj.color, obj.shade))
+    for o in scene.objects:
+        key = (o.shape, o.size, o.scale, o.angle, o.row, o.col, o.dx, o.dy)
+        top, left, weights = _sprite(size, key)
+        _blend(image, top, left, weights, _paint_color(o.color, o.shade))
     if scene.word is not None:
         top, left, _ = word_placement(scene, size)
         _blend(image, top, left, _word_weights(scene.word, scene.font, size), _WORD_PAINT)

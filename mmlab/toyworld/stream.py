@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlab.toyworld.captions import plan_for, text
+from mmlab.toyworld.captions import DRAWS_PER_CAPTION, plan_for, text
 from mmlab.toyworld.negatives import training_negative
 from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
@@ -68,7 +68,8 @@ def training_batch(
         pairs=pairs,
         n_objects=n_objects,
     )
-    plans = [plan_for(scene, detail, rng) for scene in scenes]
+    draws = rng.random((batch_size, DRAWS_PER_CAPTION)).tolist()
+    plans = [plan_for(scene, detail, draws=d) for scene, d in zip(scenes, draws)]
     batch = ToyBatch(render_array(scenes, size), [text(p) for p in plans], scenes)
     if hard_negatives:
         found = [training_negative(s, p, rng, holdout) for s, p in zip(scenes, plans)]
