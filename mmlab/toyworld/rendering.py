@@ -20,6 +20,7 @@ from mmlab.toyworld.scenes import (
     GRADIENT_MAX,
     GRID_COLS,
     GRID_ROWS,
+    JITTER,
     SCALES,
     Scene,
     ToyObject,
@@ -140,14 +141,22 @@ def backgrounds(scenes: list[Scene], size: int) -> np.ndarray:
     return out.reshape(len(scenes), size, size, 3)
 
 
+@cache
+def _centres(size: int) -> list[list[int]]:
+    """Return centre[cell][d + JITTER]: the pixel centre of a grid row/column with jitter d."""
+    cell = size / GRID_COLS
+    return [
+        [round((k + 0.5) * cell + d * size / 64) for d in range(-JITTER, JITTER + 1)]
+        for k in range(max(GRID_ROWS, GRID_COLS))
+    ]
+
+
 def object_placement(obj: ToyObject, size: int) -> tuple[int, int, np.ndarray]:
     """Return (top, left, mask) of an object in an image of `size` px (mask may cross edges)."""
     mask = _shape_mask(size, obj.shape, obj.size, obj.scale, obj.angle)
     half = mask.shape[0] // 2
-    cell = size / GRID_COLS
-    cx = (obj.col + 0.5) * cell + obj.dx * size / 64
-    cy = (obj.row + 0.5) * cell + obj.dy * size / 64
-    return round(cy) - half, round(cx) - half, mask
+    centre = _centres(size)
+    return centre[obj.row][obj.dy + JITTER] - half, centre[obj.col][obj.dx + JITTER] - half, mask
 
 
 def word_placement(scene: Scene, size: int) -> tuple[int, int, np.ndarray]:
@@ -183,39 +192,14 @@ def _blend(image: np.ndarray, top: int, left: int, weights, color: np.ndarray) -
     region[...] = mixed
 
 
-@cache
-def _paint_color(color: str, shade: tuple[int, int, int]) -> np.ndarray:
-    base = COLORS[color]
-    return np.array([min(max(c + s, 0), 255) for c, s in zip(base, shade)], dtype=np.uint16)
-
-
-def object_color(obj: ToyObject) -> np.ndarray:
-    """Return the RGB (uint16 array) an object is painted with: its colour plus its shade."""
-    return _paint_color(obj.color, obj.shade)
+def object_colors(objects: list[ToyObject]) -> np.ndarray:
+    """Return the RGB each object is painted with (its colour plus its shade), uint16 (n, 3)."""
+    base = np.array([COLORS[o.color] for o in objects], dtype=np.int16).reshape(-1, 3)
+    shade = np.array([o.shade for o in objects], dtype=np.int16).reshape(-1, 3)
+    return np.clip(base + shade, 0, 255).astype(np.uint16)
 
 
 _WORD_PAINT = np.array(WORD_COLOR, dtype=np.uint16)
-
-
-@cache
-def _sprite(size: int, obj_key: tuple) -> tuple[int, int, tuple[np.ndarray, np.ndarray]]:
-    """Return (top, left, weights) for an object's (shape, size, scale, angle, row, col, dx, dy)."""
-    shape, size_name, scale, angle, row, col, dx, dy = obj_key
-    probe = ToyObject(shape, "red", size_name, row, col, dx, dy, angle, scale)
-    top, left, _ = object_placement(probe, size)
-    return top, left, _weights(size, shape, size_name, scale, angle)
-
-
-def paint(scene: Scene, image: np.ndarray) -> None:
-    """Paint the objects and word of `scene` over the background already in `image`."""
-    size = image.shape[0]
-    for o in scene.objects:
-        key = (o.shape, o.size, o.scale, o.angle, o.row, o.col, o.dx, o.dy)
-        top, left, weights = _sprite(size, key)
-        _blend(image, top, left, weights, _paint_color(o.color, o.shade))
-    if scene.word is not None:
-        top, left, _ = word_placement(scene, size)
-        _blend(image, top, left, _word_weights(scene.word, scene.font, size), _WORD_PAINT)
 
 
 def render_array(scenes: list[Scene], size: int = 64) -> np.ndarray:
@@ -227,8 +211,19 @@ def render_array(scenes: list[Scene], size: int = 64) -> np.ndarray:
     if not scenes:
         return np.empty((0, size, size, 3), dtype=np.uint8)
     out = backgrounds(scenes, size)
-    for i, scene in enumerate(scenes):
-        paint(scene, out[i])
+    owners = [i for i, scene in enumerate(scenes) for _ in scene.objects]
+    objects = [o for scene in scenes for o in scene.objects]
+    centre = _centres(size)
+    for i, o, color in zip(owners, objects, object_colors(objects)):
+        weights = _weights(size, o.shape, o.size, o.scale, o.angle)
+        half = weights[0].shape[0] // 2
+        top, left = centre[o.row][o.dy + JITTER] - half, centre[o.col][o.dx + JITTER] - half
+        _blend(out[i], top, left, weights, color)
+    for i, scene in enumerate(scenes):  # words go on top
+        if scene.word is not None:
+            top, left, _ = word_placement(scene, size)
+            weights = _word_weights(scene.word, scene.font, size)
+            _blend(out[i], top, left, weights, _WORD_PAINT)
     return out
 
 
