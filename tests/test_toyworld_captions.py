@@ -91,3 +91,16 @@ def test_unknown_detail_is_rejected():
     scene = tw.make_scene([("circle", "red", "large", 1, 1)])
     with pytest.raises(ValueError, match="detail 'everything'.*shape, color, full"):
         tw.caption(scene, detail="everything")
+
+
+def test_max_caption_words_bounds_every_caption_and_is_reached():
+    limit = tw.max_caption_words()
+    batch = tw.training_batch(
+        np.random.default_rng(4), 3000, words_fraction=0.5, hard_negatives=True, holdout=False
+    )
+    assert max(len(c.split()) for c in batch.captions + batch.negatives) <= limit
+    objects = [("semicircle", c, "large", 0, k) for k, c in enumerate(["red", "blue", "green"])]
+    scene = tw.make_scene([*objects, ("star", "pink", "small", 1, 0)], word="heart")
+    plan = tw.plan_for(scene)
+    longest = tw.text(tw.CaptionPlan(plan.phrases, None, 1, "heart"))  # "a picture of ..."
+    assert len(longest.split()) == limit

@@ -11,7 +11,16 @@ Introduced in notebooks/01_shared_space.ipynb. numpy and Pillow only (no torch).
 from __future__ import annotations
 
 from mmlab.toyworld.audio import listen, spectrogram, spectrogram_image, waveform, waveforms
-from mmlab.toyworld.captions import DETAILS, CaptionPlan, Phrase, caption, holds, plan_for, text
+from mmlab.toyworld.captions import (
+    DETAILS,
+    CaptionPlan,
+    Phrase,
+    caption,
+    holds,
+    max_caption_words,
+    plan_for,
+    text,
+)
 from mmlab.toyworld.fixedsets import SET_NAMES
 from mmlab.toyworld.heldout import (
     HELD_OUT_COUNT,
@@ -78,6 +87,7 @@ __all__ = [
     "listen",
     "load",
     "make_scene",
+    "max_caption_words",
     "plan_for",
     "plan_mentions_held_out",
     "relations",

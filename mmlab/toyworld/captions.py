@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from mmlab.toyworld.scenes import Scene, ToyObject, relations
+from mmlab.toyworld.scenes import MAX_OBJECTS, Scene, ToyObject, relations
 from mmlab.toyworld.vocabulary import (
     COUNT_WORDS,
     OCR_PHRASE,
@@ -84,6 +84,17 @@ def text(plan: CaptionPlan) -> str:
     elif plan.word is not None:
         words.append(f"{WORD_PHRASE[0]} {plan.word} {WORD_PHRASE[1]}")
     return " ".join(w for w in words if w)
+
+
+def max_caption_words() -> int:
+    """Return the most words any caption or hard negative can have (a tokenizer's max length,
+    before special tokens): the longest opening, four phrases of four words joined by "and",
+    and the rendered-word phrase."""
+    opening = max(len(t.split()) for t in TEMPLATES)
+    phrases = MAX_OBJECTS * 4 + (MAX_OBJECTS - 1)  # "a large red circle and ..."
+    relation = 2 * 4 + max(len(r.split()) for r in RELATIONS.values())
+    word = len(WORD_PHRASE[0].split()) + 1 + len(WORD_PHRASE[1].split())
+    return opening + max(phrases, relation) + word
 
 
 def _key(obj: ToyObject, detail: str) -> tuple[str, str | None, str | None]:
