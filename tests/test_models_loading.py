@@ -127,7 +127,12 @@ def test_remote_code_is_never_run(tmp_path):
 
 def _run_isolated(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """Run `code` in a fresh interpreter with an empty Hugging Face cache and no proxies."""
-    clean = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k[:3] != "HF_"}
+    dropped = ("HF_", "TRANSFORMERS_OFFLINE")  # the caller says which offline switches apply
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if "proxy" not in k.lower() and not k.startswith(dropped)
+    }
     clean.update({"HF_HOME": str(tmp_path / "hf_home"), "PYTHONPATH": str(REPO), **env})
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
@@ -233,3 +238,19 @@ def test_only_the_default_siglip_ids_warning_is_hidden():
     assert not keep(record(template.format("eos_token_id", 31999, 49407)))
     assert keep(record(template.format("eos_token_id", 9, 50)))  # a real model's bad id shows
     assert keep(record("Some weights of SiglipModel were not initialized"))
+
+
+def test_listing_models_and_failing_fast_import_no_torch(tmp_path):
+    code = """
+        import sys
+        import mmlab
+        assert "toy-clip" in mmlab.available_models()
+        try:
+            mmlab.load_model("mmlab-tests/uncached-clip")
+        except mmlab.models.ModelNotAvailableError:
+            pass
+        print(sorted(m for m in ("torch", "transformers") if m in sys.modules))
+    """
+    result = _run_isolated(code, tmp_path, HF_HUB_OFFLINE="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

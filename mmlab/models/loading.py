@@ -34,7 +34,8 @@ class ModelNotAvailableError(OSError):
 def _hub_offline() -> bool:
     import huggingface_hub.constants as hub
 
-    from_env = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
+    switches = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")  # read again: may be set after import
+    from_env = any(os.environ.get(v, "").strip().lower() in _TRUE for v in switches)
     return from_env or bool(hub.HF_HUB_OFFLINE)
 
 
