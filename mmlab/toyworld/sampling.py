@@ -86,66 +86,69 @@ def _check_counts(n_objects: Sequence[int]) -> list[int]:
     return counts
 
 
-def _draw(rng, n, pairs, counts, words_fraction, fonts, words) -> list[Scene]:
-    """Draw `n` scenes with one block of random numbers per factor."""
+def _draw_numbers(rng, n, n_pairs, counts, words_fraction, n_fonts, n_words) -> dict[str, list]:
+    """Draw every random number of `n` scenes, one numpy call per factor, as Python lists
+    (lists index much faster than numpy scalars in the per-scene loop)."""
     weights = np.array([OBJECT_COUNT_WEIGHTS[c] for c in counts])
-    n_obj = np.array(counts)[rng.choice(len(counts), size=n, p=weights / weights.sum())]
-    has_word = rng.random(n) < words_fraction
-    grouped = rng.random(n) < GROUP_FRACTION
-    group_all = rng.random(n) < 0.5
-    order = rng.random((n, GRID_ROWS * GRID_COLS))
-    pair_idx = rng.integers(0, len(pairs), (n, MAX_OBJECTS))
-    size_idx = rng.integers(0, len(SIZES), (n, MAX_OBJECTS))
-    jitter = rng.integers(-JITTER, JITTER + 1, (n, MAX_OBJECTS, 2))
-    angle = rng.integers(0, len(ANGLES), (n, MAX_OBJECTS))
-    scale = rng.integers(0, len(SCALES), (n, MAX_OBJECTS))
-    shade = rng.integers(-SHADE_NOISE, SHADE_NOISE + 1, (n, MAX_OBJECTS, 3))
-    level = rng.integers(BACKGROUND_RANGE[0], BACKGROUND_RANGE[1] + 1, n)
-    tint = rng.integers(-TINT, TINT + 1, (n, 3))
-    direction = rng.integers(0, GRADIENT_DIRECTIONS, n)
-    amplitude = rng.integers(0, GRADIENT_MAX + 1, n)
-    word_idx = rng.integers(0, len(words), n)
-    font_idx = rng.integers(0, len(fonts), n)
-    word_dx = rng.integers(-WORD_JITTER, WORD_JITTER + 1, n)
-    cells_all = np.argsort(order, axis=1, kind="stable").tolist()
-    cells_word = np.argsort(order[:, : ROWS_WITH_WORD * GRID_COLS], axis=1, kind="stable").tolist()
-    background = (level[:, None] + tint).tolist()
-    # Python lists index much faster than numpy scalars in the loop below.
-    n_obj, has_word, grouped, group_all = (
-        a.tolist() for a in (n_obj, has_word, grouped, group_all)
-    )
-    pair_idx, size_idx, jitter, angle = (a.tolist() for a in (pair_idx, size_idx, jitter, angle))
-    scale, shade, direction, amplitude = (a.tolist() for a in (scale, shade, direction, amplitude))
-    word_idx, font_idx, word_dx = (a.tolist() for a in (word_idx, font_idx, word_dx))
-    scenes = []
-    for i in range(n):
-        k = n_obj[i]
-        cells = (cells_word if has_word[i] else cells_all)[i][:k]
-        idx, sizes = pair_idx[i], size_idx[i]
-        if k >= 2 and grouped[i]:
-            same = k if group_all[i] else k - 1
-            idx[1:same] = [idx[0]] * (same - 1)
-            sizes[1:same] = [sizes[0]] * (same - 1)
-        objects = []
-        for j in range(k):
-            color, shape = pairs[idx[j]]
-            row, col = divmod(cells[j], GRID_COLS)
-            dx, dy = jitter[i][j]
-            objects.append(
-                ToyObject(shape, color, SIZES[sizes[j]], row, col, dx, dy, ANGLES[angle[i][j]],
-                          scale[i][j], tuple(shade[i][j]))
-            )  # fmt: skip
-        scenes.append(
-            Scene(
-                objects=tuple(objects),
-                word=words[word_idx[i]] if has_word[i] else None,
-                font=fonts[font_idx[i]],
-                background=tuple(background[i]),
-                gradient=(direction[i], amplitude[i]),
-                word_dx=word_dx[i],
-            )
+    draws = {
+        "n_obj": np.array(counts)[rng.choice(len(counts), size=n, p=weights / weights.sum())],
+        "has_word": rng.random(n) < words_fraction,
+        "grouped": rng.random(n) < GROUP_FRACTION,
+        "group_all": rng.random(n) < 0.5,
+        "order": rng.random((n, GRID_ROWS * GRID_COLS)),
+        "pair": rng.integers(0, n_pairs, (n, MAX_OBJECTS)),
+        "size": rng.integers(0, len(SIZES), (n, MAX_OBJECTS)),
+        "jitter": rng.integers(-JITTER, JITTER + 1, (n, MAX_OBJECTS, 2)),
+        "angle": rng.integers(0, len(ANGLES), (n, MAX_OBJECTS)),
+        "scale": rng.integers(0, len(SCALES), (n, MAX_OBJECTS)),
+        "shade": rng.integers(-SHADE_NOISE, SHADE_NOISE + 1, (n, MAX_OBJECTS, 3)),
+        "level": rng.integers(BACKGROUND_RANGE[0], BACKGROUND_RANGE[1] + 1, (n, 1)),
+        "tint": rng.integers(-TINT, TINT + 1, (n, 3)),
+        "direction": rng.integers(0, GRADIENT_DIRECTIONS, n),
+        "amplitude": rng.integers(0, GRADIENT_MAX + 1, n),
+        "word": rng.integers(0, n_words, n),
+        "font": rng.integers(0, n_fonts, n),
+        "word_dx": rng.integers(-WORD_JITTER, WORD_JITTER + 1, n),
+    }
+    order = draws.pop("order")
+    draws["cells"] = np.argsort(order, axis=1, kind="stable")
+    draws["cells_word"] = np.argsort(order[:, : ROWS_WITH_WORD * GRID_COLS], axis=1, kind="stable")
+    draws["background"] = draws.pop("level") + draws.pop("tint")
+    return {name: values.tolist() for name, values in draws.items()}
+
+
+def _scene(d: dict[str, list], i: int, pairs, fonts, words) -> Scene:
+    """Assemble scene `i` from the numbers drawn by `_draw_numbers`."""
+    k, has_word = d["n_obj"][i], d["has_word"][i]
+    cells = (d["cells_word"] if has_word else d["cells"])[i][:k]
+    idx, sizes = d["pair"][i], d["size"][i]
+    if k >= 2 and d["grouped"][i]:  # the first objects repeat one kind, for counting
+        same = k if d["group_all"][i] else k - 1
+        idx[1:same] = [idx[0]] * (same - 1)
+        sizes[1:same] = [sizes[0]] * (same - 1)
+    objects = []
+    for j in range(k):
+        color, shape = pairs[idx[j]]
+        row, col = divmod(cells[j], GRID_COLS)
+        dx, dy = d["jitter"][i][j]
+        angle, scale, shade = ANGLES[d["angle"][i][j]], d["scale"][i][j], tuple(d["shade"][i][j])
+        objects.append(
+            ToyObject(shape, color, SIZES[sizes[j]], row, col, dx, dy, angle, scale, shade)
         )
-    return scenes
+    return Scene(
+        objects=tuple(objects),
+        word=words[d["word"][i]] if has_word else None,
+        font=fonts[d["font"][i]],
+        background=tuple(d["background"][i]),
+        gradient=(d["direction"][i], d["amplitude"][i]),
+        word_dx=d["word_dx"][i],
+    )
+
+
+def _draw(rng, n, pairs, counts, words_fraction, fonts, words) -> list[Scene]:
+    """Draw `n` scenes (held-out ones included)."""
+    numbers = _draw_numbers(rng, n, len(pairs), counts, words_fraction, len(fonts), len(words))
+    return [_scene(numbers, i, pairs, fonts, words) for i in range(n)]
 
 
 def sample_scenes(
