@@ -283,9 +283,8 @@ def save_checkpoint(
     with default_siglip_ids_warning_hidden():
         to_save.save_pretrained(out, safe_serialization=True)
     processor.save_pretrained(out)
-    processor.image_processor.save_pretrained(
-        out
-    )  # preprocessor_config.json for AutoImageProcessor
+    # Also a preprocessor_config.json, which AutoImageProcessor reads on its own.
+    processor.image_processor.save_pretrained(out)
     (out / "README.md").write_text(card_markdown, encoding="utf-8")
     return out
 
