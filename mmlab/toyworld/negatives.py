@@ -50,14 +50,14 @@ class HardNegative:
 def _pick(options: list, rng: np.random.Generator | None):
     if not options:
         return None
-    return options[int(rng.integers(len(options)))] if rng is not None else options[0]
+    return options[int(rng.random() * len(options))] if rng is not None else options[0]
 
 
 def _matched(scene: Scene, phrase: Phrase) -> list[int]:
     return [i for i, o in enumerate(scene.objects) if phrase.matches(o)]
 
 
-def _attribute_swap(plan, scene, rng):
+def _attribute_swap(plan, scene, rng, holdout):
     ps = plan.phrases
     options = [
         (i, j)
@@ -84,7 +84,7 @@ def _attribute_swap(plan, scene, rng):
     return plan, replace(plan, phrases=tuple(phrases)), swapped if single else None
 
 
-def _relation_swap(plan, scene, rng):
+def _relation_swap(plan, scene, rng, holdout):
     if plan.relation is None:
         return None
     first, second = plan.phrases
@@ -106,7 +106,7 @@ def _free_cells(scene: Scene) -> list[tuple[int, int]]:
     return [(r, c) for r in range(rows) for c in range(GRID_COLS) if (r, c) not in used]
 
 
-def _count_change(plan, scene, rng):
+def _count_change(plan, scene, rng, holdout):
     if plan.relation is not None:  # "A left of B" names single objects: no count to change
         return None
     options = [
@@ -172,7 +172,7 @@ def _negation(plan, scene, rng, holdout):
     return positive, negative, replaced
 
 
-def _typographic(plan, scene, rng):
+def _typographic(plan, scene, rng, holdout):
     word = scene.word
     if word is None:
         return None
@@ -201,9 +201,9 @@ def _attribute_replace(plan, scene, rng, holdout):
             options += [(i, "color", c) for c in COLORS if c != p.color]
         else:
             options += [(i, "shape", s) for s in SHAPES if s != p.shape]
-    order = rng.permutation(len(options)) if rng is not None else range(len(options))
-    for k in order:  # the first valid option in random order
-        i, name, value = options[k]
+    start = int(rng.random() * len(options)) if rng is not None else 0
+    for k in range(len(options)):  # the first valid option from a random starting point
+        i, name, value = options[(start + k) % len(options)]
         phrases = list(plan.phrases)
         phrases[i] = replace(phrases[i], **{name: value})
         negative = replace(plan, phrases=tuple(phrases))
@@ -212,38 +212,19 @@ def _attribute_replace(plan, scene, rng, holdout):
     return None
 
 
-def hard_negative(
-    scene: Scene,
-    kind: str,
-    *,
-    detail: str = "full",
-    rng: np.random.Generator | None = None,
-    plan: CaptionPlan | None = None,
-    holdout: bool = False,
-    with_scene: bool = True,
-) -> HardNegative | None:
-    """Return a hard negative of `kind` for `scene`, or None when the scene does not allow one.
+_FINDERS = {
+    "attribute_swap": _attribute_swap,
+    "relation_swap": _relation_swap,
+    "count_change": _count_change,
+    "negation": _negation,
+    "typographic": _typographic,
+    "attribute_replace": _attribute_replace,
+}
 
-    Introduced in notebooks/05_compositional_failures.ipynb. The positive caption is true of `scene`
-    (checked), the negative is false of it (checked). With `holdout=True` neither caption names
-    a held-out composition. `plan` fixes the positive caption (default: `plan_for(scene, detail,
-    rng)`). `with_scene=False` skips building the negative scene (the training stream needs
-    only captions).
-    """
-    check_choice(kind, KINDS, "hard-negative kind")
-    plan = plan if plan is not None else plan_for(scene, detail, rng)
-    if kind == "attribute_swap":
-        result = _attribute_swap(plan, scene, rng)
-    elif kind == "relation_swap":
-        result = _relation_swap(plan, scene, rng)
-    elif kind == "count_change":
-        result = _count_change(plan, scene, rng)
-    elif kind == "negation":
-        result = _negation(plan, scene, rng, holdout)
-    elif kind == "typographic":
-        result = _typographic(plan, scene, rng)
-    else:
-        result = _attribute_replace(plan, scene, rng, holdout)
+
+def _find(scene, kind, plan, rng, holdout, with_scene):
+    """Return (positive plan, negative plan, negative scene or None), or None, all checked."""
+    result = _FINDERS[kind](plan, scene, rng, holdout)
     if result is None:
         return None
     positive, negative, build_scene = result
@@ -256,6 +237,31 @@ def hard_negative(
         not holds(negative, negative_scene) or (holdout and is_held_out(negative_scene))
     ):
         negative_scene = None
+    return positive, negative, negative_scene
+
+
+def hard_negative(
+    scene: Scene,
+    kind: str,
+    *,
+    detail: str = "full",
+    rng: np.random.Generator | None = None,
+    plan: CaptionPlan | None = None,
+    holdout: bool = False,
+) -> HardNegative | None:
+    """Return a hard negative of `kind` for `scene`, or None when the scene does not allow one.
+
+    Introduced in notebooks/05_compositional_failures.ipynb. The positive caption is true of
+    `scene` (checked), the negative is false of it (checked), and the negative scene (where one
+    exists) fits the negative caption. With `holdout=True` neither caption names a held-out
+    composition. `plan` fixes the positive caption (default: `plan_for(scene, detail, rng)`).
+    """
+    check_choice(kind, KINDS, "hard-negative kind")
+    plan = plan if plan is not None else plan_for(scene, detail, rng)
+    found = _find(scene, kind, plan, rng, holdout, with_scene=True)
+    if found is None:
+        return None
+    positive, negative, negative_scene = found
     return HardNegative(
         kind, scene, text(positive), text(negative), positive, negative, negative_scene
     )
@@ -263,9 +269,10 @@ def hard_negative(
 
 def training_negative(
     scene: Scene, plan: CaptionPlan, rng: np.random.Generator, holdout: bool = True
-) -> HardNegative:
-    """Return one NegCLIP-style negative for a training caption: a swap where the caption allows
-    one (relation or attribute), else a count change or a replaced attribute.
+) -> tuple[str, str]:
+    """Return (kind, false caption): one NegCLIP-style negative for a training caption, a swap
+    where the caption allows one (relation or attribute), else a count change or a replaced
+    attribute.
 
     Introduced in notebooks/05_compositional_failures.ipynb.
     """
@@ -276,7 +283,7 @@ def training_negative(
     if rng.random() < 0.5:
         others.reverse()
     for kind in (*swaps, *others):
-        found = hard_negative(scene, kind, rng=rng, plan=plan, holdout=holdout, with_scene=False)
+        found = _find(scene, kind, plan, rng, holdout, with_scene=False)
         if found is not None:
-            return found
+            return kind, text(found[1])
     raise ValueError(f"no hard negative exists for the caption {text(plan)!r}")

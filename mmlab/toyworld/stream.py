@@ -73,8 +73,8 @@ def training_batch(
     batch = ToyBatch(render_array(scenes, size), [text(p) for p in plans], scenes)
     if hard_negatives:
         found = [training_negative(s, p, rng, holdout) for s, p in zip(scenes, plans)]
-        batch.negatives = [h.negative for h in found]
-        batch.negative_kinds = [h.kind for h in found]
+        batch.negative_kinds = [kind for kind, _ in found]
+        batch.negatives = [negative for _, negative in found]
     if audio:
         from mmlab.toyworld.audio import waveforms
 
