@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlab.toyworld.captions import DRAWS_PER_CAPTION, plan_for, text
+from mmlab.toyworld.captions import DETAILS, DRAWS_PER_CAPTION, plan_for, text
 from mmlab.toyworld.negatives import training_negative
 from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
 from mmlab.toyworld.scenes import Scene
+from mmlab.toyworld.vocabulary import check_choice
 
 
 @dataclass
@@ -54,12 +55,15 @@ def training_batch(
     rendered word that its caption mentions. With `hard_negatives=True`, `.negatives` holds one
     false caption per image (a swapped attribute or relation where possible, NegCLIP-style).
     With `holdout=True` (the default) no scene and no caption contains a held-out composition.
+    `audio=True` adds `.audio`, each scene's sound (mmlab.toyworld.audio); `pairs` and
+    `n_objects` restrict the (colour, shape) pairs and object counts drawn.
     """
     if isinstance(rng, int) or not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
     size = check_size(size)
+    check_choice(detail, DETAILS, "detail")
     scenes = sample_scenes(
         rng,
         batch_size,
