@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,10 +73,18 @@ class TrainResult:
     wall_s: float
 
 
-def train(config: TrainConfig, *, progress: bool = True, val: Any = None) -> TrainResult:
+def train(
+    config: TrainConfig,
+    *,
+    progress: bool = True,
+    val: Any = None,
+    on_step: Callable[[int, Any], None] | None = None,
+) -> TrainResult:
     """Train a fresh toy model on the toy world's endless stream of (image, caption) batches.
 
     `val` is a validation set with `.images` and `.captions` (default: toyworld.load("val")).
+    `on_step(step, model)`, when given, is called after every optimiser step (e.g. to look at
+    the similarity matrix of a fixed batch while it turns diagonal).
     Introduced in notebooks/02_contrastive_training.ipynb.
     Returns a TrainResult; the same config on the same CPU gives the same loss curve.
     """
@@ -87,6 +96,7 @@ def train(config: TrainConfig, *, progress: bool = True, val: Any = None) -> Tra
     model, processor = build_toy_model(
         toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
     )
+    model.logit_scale.requires_grad_(config.learn_scale)  # False: a fixed temperature
     optimizer = make_optimizer(model, config)
     val = toyworld.load("val") if val is None else val
     history = History()
@@ -105,6 +115,8 @@ def train(config: TrainConfig, *, progress: bool = True, val: Any = None) -> Tra
             with torch.no_grad():
                 model.logit_scale.clamp_(max=CLIP_MAX_LOGIT_SCALE)
         history.record(step, loss.item(), model, time.perf_counter() - start)
+        if on_step is not None:
+            on_step(step, model)
 
         if step % config.eval_every == 0 or step == config.steps:
             image_emb = embed_images(model, processor, val.images)

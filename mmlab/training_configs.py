@@ -26,6 +26,7 @@ class TrainConfig:
     warmup_steps: int = 100  # linear warm-up, then the schedule
     schedule: str = "cosine"  # "cosine" decays to 5% of lr by the last step; "constant"
     weight_decay: float = 0.05  # on weight matrices only, not on norms, biases or the scale
+    learn_scale: bool = True  # False keeps the logit scale (temperature) at its initial value
     hard_negatives: bool = False  # NegCLIP: one swapped-attribute caption per image
     words_fraction: float = 0.0  # share of images with a rendered word their caption mentions
     holdout: bool = True  # never show the held-out compositions

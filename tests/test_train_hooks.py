@@ -1,0 +1,54 @@
+"""Tests for the two hooks lesson 02 uses: `train(..., on_step=...)` and a fixed temperature."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from mmlab import toyworld
+from mmlab.train import train
+from mmlab.training_configs import get_config
+
+TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=3)
+
+
+@pytest.fixture(scope="module")
+def small_val():
+    val = toyworld.load("val")
+    return SimpleNamespace(images=val.images[:40], captions=val.captions[:40])
+
+
+def test_on_step_sees_every_step_and_the_model_being_trained(small_val):
+    seen = []
+
+    def on_step(step, model):
+        seen.append((step, model.training, model.logit_scale.detach().clone()))
+
+    result = train(get_config("live", steps=3, **TINY), progress=False, val=small_val,
+                   on_step=on_step)  # fmt: skip
+    assert [step for step, _, _ in seen] == [1, 2, 3]
+    assert all(training for _, training, _ in seen)
+    assert [s.exp().item() for _, _, s in seen] == pytest.approx(result.history.scale)
+
+
+def test_the_scale_is_learned_by_default_and_fixed_on_request(small_val):
+    for kind in ("clip", "siglip"):
+        learned = train(get_config("live", steps=3, kind=kind, **TINY), progress=False,
+                        val=small_val).history.scale  # fmt: skip
+        first_weights = []
+
+        def keep_first(step, model, kept=first_weights):
+            if step == 1:
+                kept.extend(p.detach().clone() for p in model.parameters() if p.ndim >= 2)
+
+        fixed_run = train(get_config("live", steps=3, kind=kind, learn_scale=False, **TINY),
+                          progress=False, val=small_val, on_step=keep_first)  # fmt: skip
+        final_weights = [p for p in fixed_run.model.parameters() if p.ndim >= 2]
+        assert len(set(learned)) > 1, f"{kind}: the learned scale never moved"
+        assert len(set(fixed_run.history.scale)) == 1, f"{kind}: the fixed scale moved"
+        moved = [not torch.equal(a, b) for a, b in zip(first_weights, final_weights)]
+        assert sum(moved) > len(moved) // 2, f"{kind}: the other weights froze too"
+        if kind == "siglip":  # the bias still learns when the scale is fixed
+            assert len(set(fixed_run.history.bias)) > 1
