@@ -93,17 +93,18 @@ def similarity_matrix(
 def training_curves(history: Any) -> go.Figure:
     """Loss, logit scale and (if logged) validation recall against the step, in three panels.
 
-    `history` has `.step`, `.loss`, `.logit_scale`, and optionally `.eval_step` and a recall list.
+    `history` has `.step`, `.loss`, the logit scale as `.scale` (mmlab.train.History) or
+    `.logit_scale`, and optionally `.eval_step` and a recall list.
     Introduced in notebooks/02_contrastive_training.ipynb.
     """
+    scales = getattr(history, "scale", None)
+    scales = history.logit_scale if scales is None else scales
     figure = make_subplots(
         rows=1, cols=3, subplot_titles=("loss", "logit scale (1/temperature)", "val recall")
     )
     steps = list(getattr(history, "step", range(1, len(history.loss) + 1)))
     figure.add_trace(go.Scatter(x=steps, y=list(history.loss), name="loss"), row=1, col=1)
-    figure.add_trace(
-        go.Scatter(x=steps, y=list(history.logit_scale), name="logit scale"), row=1, col=2
-    )
+    figure.add_trace(go.Scatter(x=steps, y=list(scales), name="logit scale"), row=1, col=2)
     for name in ("val_recall_at_5", "val_recall_at_1"):
         values = getattr(history, name, None)
         if values:

@@ -39,6 +39,13 @@ def test_training_curves_plot_each_series():
     assert list(figure.data[2].x) == [3] and list(figure.data[2].y) == [0.6]
 
 
+def test_training_curves_read_the_scale_of_a_train_history():
+    from mmlab.train import History
+
+    history = History(step=[1, 2], loss=[2.0, 1.0], scale=[14.3, 20.0])
+    assert list(plots.training_curves(history).data[1].y) == [14.3, 20.0]
+
+
 def test_matrix_frames_have_one_frame_per_matrix_and_a_slider():
     mats = [np.random.default_rng(i).random((4, 4)) for i in range(3)]
     figure = plots.matrix_frames(mats, ["0", "50", "100"])
