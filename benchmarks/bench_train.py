@@ -58,7 +58,10 @@ def step_split(steps: int = 30, warmup: int = 5) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split-only", action="store_true", help="skip the full live run")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     print(f"torch threads {torch.get_num_threads()}, cpus {os.cpu_count()}, "
           f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
 

@@ -92,7 +92,8 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
 A tiny {config.kind.upper()} trained from scratch on the mmlab toy world.
 Purpose: {PURPOSES.get(name, name)}.
 
-Reproduce: `{command}` (fixed seed {config.seed}: the same CPU gives the same loss curve).
+Reproduce: `{command}` (seed {config.seed}; the same CPU and thread count
+give the same loss curve).
 
 ## Training
 
