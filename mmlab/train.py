@@ -78,13 +78,13 @@ def train(
     *,
     progress: bool = True,
     val: Any = None,
-    on_step: Callable[[int, Any], None] | None = None,
+    on_step: Callable[[int, Any, Any], None] | None = None,
 ) -> TrainResult:
     """Train a fresh toy model on the toy world's endless stream of (image, caption) batches.
 
     `val` is a validation set with `.images` and `.captions` (default: toyworld.load("val")).
-    `on_step(step, model)`, when given, is called after every optimiser step (e.g. to look at
-    the similarity matrix of a fixed batch while it turns diagonal).
+    `on_step(step, model, processor)`, when given, is called after every optimiser step (e.g. to
+    look at the similarity matrix of a fixed batch while it turns diagonal).
     Introduced in notebooks/02_contrastive_training.ipynb.
     Returns a TrainResult; the same config on the same CPU gives the same loss curve.
     """
@@ -116,7 +116,7 @@ def train(
                 model.logit_scale.clamp_(max=CLIP_MAX_LOGIT_SCALE)
         history.record(step, loss.item(), model, time.perf_counter() - start)
         if on_step is not None:
-            on_step(step, model)
+            on_step(step, model, processor)
 
         if step % config.eval_every == 0 or step == config.steps:
             image_emb = embed_images(model, processor, val.images)

@@ -21,15 +21,17 @@ def small_val():
 
 
 def test_on_step_sees_every_step_and_the_model_being_trained(small_val):
-    seen = []
+    seen, processors = [], []
 
-    def on_step(step, model):
+    def on_step(step, model, processor):
+        processors.append(processor)
         seen.append((step, model.training, model.logit_scale.detach().clone()))
 
     result = train(get_config("live", steps=3, **TINY), progress=False, val=small_val,
                    on_step=on_step)  # fmt: skip
     assert [step for step, _, _ in seen] == [1, 2, 3]
     assert all(training for _, training, _ in seen)
+    assert all(processor is result.processor for processor in processors)
     assert [s.exp().item() for _, _, s in seen] == pytest.approx(result.history.scale)
 
 
@@ -39,7 +41,7 @@ def test_the_scale_is_learned_by_default_and_fixed_on_request(small_val):
                         val=small_val).history.scale  # fmt: skip
         first_weights = []
 
-        def keep_first(step, model, kept=first_weights):
+        def keep_first(step, model, processor, kept=first_weights):
             if step == 1:
                 kept.extend(p.detach().clone() for p in model.parameters() if p.ndim >= 2)
 
