@@ -96,6 +96,9 @@ def train(
     model, processor = build_toy_model(
         toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
     )
+    if config.temperature_init is not None:
+        with torch.no_grad():
+            model.logit_scale.fill_(-math.log(config.temperature_init))  # scale = 1 / temperature
     model.logit_scale.requires_grad_(config.learn_scale)  # False: a fixed temperature
     optimizer = make_optimizer(model, config)
     val = toyworld.load("val") if val is None else val

@@ -27,6 +27,7 @@ class TrainConfig:
     schedule: str = "cosine"  # "cosine" decays to 5% of lr by the last step; "constant"
     weight_decay: float = 0.05  # on weight matrices only, not on norms, biases or the scale
     learn_scale: bool = True  # False keeps the logit scale (temperature) at its initial value
+    temperature_init: float | None = None  # None: the model's own start (CLIP 0.07, SigLIP 0.1)
     hard_negatives: bool = False  # NegCLIP: one swapped-attribute caption per image
     words_fraction: float = 0.0  # share of images with a rendered word their caption mentions
     holdout: bool = True  # never show the held-out compositions
@@ -65,6 +66,11 @@ class TrainConfig:
             )
         for detail in self.details:
             _check_choice("each of details", detail, DETAILS)
+        if self.temperature_init is not None and not 0.01 <= self.temperature_init <= 100:
+            raise ValueError(
+                "temperature_init must be None or lie in [0.01, 100] (CLIP clamps the logit "
+                f"scale at 100); got {self.temperature_init!r}"
+            )
         if self.eval_every < 1 or self.warmup_steps < 0 or self.lr <= 0:
             raise ValueError(
                 "eval_every must be >= 1, warmup_steps >= 0 and lr > 0; got "
@@ -112,14 +118,21 @@ _TOY_CLIP = TrainConfig(
     details=("full", "color", "shape"),
 )
 
+# Trains in the lesson, from scratch, within two minutes on a 2-core CPU.
+_LIVE = TrainConfig(width=64, layers=2, heads=2, steps=300, warmup_steps=30, eval_every=50)
+
 CONFIGS: dict[str, TrainConfig] = {
-    # Trains in the lesson, from scratch, within two minutes on a 2-core CPU.
-    "live": TrainConfig(width=64, layers=2, heads=2, steps=300, warmup_steps=30, eval_every=50),
+    "live": _LIVE,
     "toy-clip": _TOY_CLIP,
     "toy-clip-negclip": dataclasses.replace(_TOY_CLIP, hard_negatives=True),
     "toy-clip-nowords": dataclasses.replace(_TOY_CLIP, words_fraction=0.0),
     "toy-clip-manywords": dataclasses.replace(_TOY_CLIP, words_fraction=0.8),
     "toy-siglip": dataclasses.replace(_TOY_CLIP, kind="siglip"),
+    # Temperature twins for notebooks/03_shared_space_map.ipynb: the live recipe with the
+    # temperature held fixed, to show how it shapes the modality gap (Liang et al. 2022).
+    "gap-tau-0.01": dataclasses.replace(_LIVE, learn_scale=False, temperature_init=0.01),
+    "gap-tau-0.1": dataclasses.replace(_LIVE, learn_scale=False, temperature_init=0.1),
+    "gap-tau-1": dataclasses.replace(_LIVE, learn_scale=False, temperature_init=1.0),
 }
 
 

@@ -54,3 +54,17 @@ def test_the_scale_is_learned_by_default_and_fixed_on_request(small_val):
         assert sum(moved) > len(moved) // 2, f"{kind}: the other weights froze too"
         if kind == "siglip":  # the bias still learns when the scale is fixed
             assert len(set(fixed_run.history.bias)) > 1
+
+
+def test_a_fixed_temperature_starts_and_stays_where_the_config_puts_it(small_val):
+    for tau in (0.01, 1.0):
+        run = train(get_config("live", steps=2, learn_scale=False, temperature_init=tau, **TINY),
+                    progress=False, val=small_val)  # fmt: skip
+        assert run.history.scale == pytest.approx([1 / tau, 1 / tau], rel=1e-5)
+    default = train(get_config("live", steps=1, learn_scale=False, **TINY), progress=False,
+                    val=small_val)  # fmt: skip
+    assert default.history.scale == pytest.approx([1 / 0.07], rel=1e-5)  # CLIP's own start
+    with pytest.raises(ValueError, match="temperature_init"):
+        get_config("live", temperature_init=0.001)
+    assert get_config("gap-tau-0.1").temperature_init == 0.1
+    assert not get_config("gap-tau-0.1").learn_scale
