@@ -102,20 +102,20 @@ def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
 
 
 # The default embedded model; its twins change one thing each.
-# The shipped recipe, sized so that one run takes minutes on a shared 2-core CPU. Each batch
-# is captioned at three levels in equal shares: "full" (sizes, relations), "color" ("a red
-# circle", the form zero-shot prompts take) and "shape" ("a circle and two stars"). The shape
-# level matters: with colours in every caption, colour alone tells a batch's scenes apart and a
-# first run (full, full, color) learned almost no shapes (zero-shot shape 0.16, chance 0.125).
-# A fifth of the images carry a rendered word their caption mentions.
+# The shipped recipe, sized so that one run takes minutes on a shared 2-core CPU. Two thirds
+# of each batch have "full" captions (sizes, relations), one third "color" captions ("a red
+# circle", the form zero-shot prompts take); a fifth of the images carry a rendered word their
+# caption mentions. Known shortfall: at this budget the image tower learns colours, sizes,
+# counts and places but hardly any shapes (see the toy-clip card). Adding "shape"-level
+# captions as a third of each batch (800 steps) did not help: zero-shot shape 0.17, R@1 0.54.
 _TOY_CLIP = TrainConfig(
     width=64,
     layers=3,
     heads=4,
-    steps=800,
+    steps=700,
     warmup_steps=60,
     words_fraction=0.2,
-    details=("full", "color", "shape"),
+    details=("full", "full", "color"),
 )
 
 # Trains in the lesson, from scratch, within two minutes on a 2-core CPU.
