@@ -80,6 +80,30 @@ def loss_table(history: Any, rows: int = 10) -> str:
     return "\n".join(lines)
 
 
+# The quality bars issue 5 sets for the default embedded model (toy-clip).
+BARS = {
+    "t2i_recall_at_1": 0.90,
+    "i2t_recall_at_1": 0.90,
+    "zero_shot_color": 0.95,
+    "zero_shot_shape": 0.95,
+}
+
+
+def bars_section(metrics: dict[str, float]) -> str:
+    """A markdown table of the measured figures against the default model's bars. Returns text."""
+    lines = [
+        "## Against the default model's bars",
+        "",
+        "| metric | measured | bar | |",
+        "|---|---|---|---|",
+    ]
+    for key, bar in BARS.items():
+        value = metrics.get(key)
+        verdict = "-" if value is None else ("met" if value >= bar else "**not met**")
+        lines.append(f"| {key} | {value} | >= {bar} | {verdict} |")
+    return "\n".join(lines)
+
+
 def card_markdown(name: str, result: Any, metrics: dict[str, float], command: str) -> str:
     """Write the README.md of a trained checkpoint (front matter from toy_clip.model_card).
 
@@ -100,10 +124,10 @@ give the same loss curve).
 
 ## Training
 
-- steps: {config.steps} of batch {config.batch_size} = {seen:,} freshly generated (image,
-  caption) pairs, none repeated on purpose; held-out compositions {
-        "excluded" if config.holdout else "included"
-    }; caption levels {", ".join(config.details)} (equal shares of each batch); rendered words on
+- steps: {config.steps} of batch {config.batch_size} = {seen:,} (image, caption) pairs drawn
+  afresh from the toy world's seeded stream (no fixed training set)
+- data: held-out compositions {"excluded" if config.holdout else "included"}; caption levels
+  {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images; hard negatives {"on" if config.hard_negatives else "off"}
 - wall time: {result.wall_s:.0f} s including data generation and validation
 - hardware: {hardware()}
@@ -114,6 +138,8 @@ give the same loss curve).
 ```json
 {json.dumps(metrics, indent=2)}
 ```
+
+{bars_section(metrics)}
 
 ## Loss curve
 
