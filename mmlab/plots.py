@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -158,10 +159,13 @@ def embedding_map(
     hover: Sequence[str] | None = None,
     pairs: Sequence[tuple[int, int]] = (),
     title: str = "",
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
     """2-D map of embeddings: colour = concept, marker = modality, faint lines join matched pairs.
 
-    `points` is (n, 2), e.g. from UMAP or PCA. Introduced in notebooks/03_shared_space_map.ipynb.
+    `points` is (n, 2), e.g. from UMAP or PCA. A concept has the same colour in every modality:
+    `colors` maps each concept to a CSS colour (default: plotly's qualitative palette in sorted
+    concept order). Introduced in notebooks/03_shared_space_map.ipynb. Returns the Figure.
     """
     xy = np.asarray(points, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -184,15 +188,23 @@ def embedding_map(
                        hoverinfo="skip", name="matched pairs")
         )  # fmt: skip
     labels = hover if hover is not None else [f"{m}: {c}" for m, c in zip(modality, concept)]
+    palette = plotly.colors.qualitative.Plotly
+    concepts = sorted(set(concept))
+    colors = colors or {name: palette[i % len(palette)] for i, name in enumerate(concepts)}
+    missing = [name for name in concepts if name not in colors]
+    if missing:
+        raise ValueError(
+            f"colors has no entry for concept {missing[0]!r}; it lists {sorted(colors)}"
+        )
     for kind in MODALITY_MARKERS:
-        for name in sorted(set(concept)):
+        for name in concepts:
             index = [i for i in range(n) if modality[i] == kind and concept[i] == name]
             if not index:
                 continue
             figure.add_trace(
                 go.Scatter(
                     x=xy[index, 0], y=xy[index, 1], mode="markers", name=f"{name} ({kind})",
-                    legendgroup=name, marker={"symbol": MODALITY_MARKERS[kind], "size": 7},
+                    legendgroup=name, marker={"symbol": MODALITY_MARKERS[kind], "size": 7, "color": colors[name]},
                     text=[labels[i] for i in index], hovertemplate="%{text}<extra></extra>",
                 )
             )  # fmt: skip

@@ -69,6 +69,18 @@ def test_embedding_map_groups_by_modality_and_concept_with_pair_lines():
     assert names["red (text)"].marker.symbol == "x" and list(names["blue (image)"].x) == [2.0]
 
 
+def test_embedding_map_gives_a_concept_one_colour_in_every_modality():
+    points = np.zeros((4, 2))
+    modality, concept = ["image", "text", "image", "text"], ["red", "red", "blue", "blue"]
+    default = plots.embedding_map(points, modality, concept)
+    colour = {trace.name: trace.marker.color for trace in default.data}
+    assert colour["red (image)"] == colour["red (text)"] != colour["blue (image)"]
+    chosen = plots.embedding_map(points, modality, concept, colors={"red": "red", "blue": "blue"})
+    assert {trace.name: trace.marker.color for trace in chosen.data}["blue (text)"] == "blue"
+    with pytest.raises(ValueError, match="no entry for concept 'red'"):
+        plots.embedding_map(points, modality, concept, colors={"blue": "blue"})
+
+
 def test_embedding_map_rejects_unknown_modality():
     with pytest.raises(ValueError, match="unknown modality 'video'"):
         plots.embedding_map(np.zeros((1, 2)), ["video"], ["red"])
