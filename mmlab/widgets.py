@@ -33,12 +33,19 @@ class SearchApp:
     """Search a gallery of images by text (type and press Enter) or by an example image.
 
     `SearchApp(model, images, captions)` encodes the gallery once; display the object to show it.
+    Pass `image_vectors` (one row per image, from `model.encode_image(images)`) to reuse an index
+    you already built instead of encoding the gallery again.
     `search_text(query)` and `search_image(index)` also work without the widgets.
     Introduced in notebooks/04_cross_modal_search.ipynb.
     """
 
     def __init__(
-        self, model: Any, images: Sequence[Any], captions: Sequence[str] | None = None, k: int = 8
+        self,
+        model: Any,
+        images: Sequence[Any],
+        captions: Sequence[str] | None = None,
+        k: int = 8,
+        image_vectors: Any = None,
     ):
         if not len(images):
             raise ValueError("the gallery is empty: pass at least one image")
@@ -48,7 +55,15 @@ class SearchApp:
         self.captions = (
             list(captions) if captions is not None else [f"image {i}" for i in range(len(images))]
         )
-        self.image_vectors = model.encode_image(self.images)
+        if image_vectors is None:
+            self.image_vectors = model.encode_image(self.images)
+        else:
+            self.image_vectors = np.asarray(image_vectors)
+            if self.image_vectors.ndim != 2 or len(self.image_vectors) != len(self.images):
+                raise ValueError(
+                    f"image_vectors must hold one row per image ({len(self.images)} rows), "
+                    f"got shape {self.image_vectors.shape}"
+                )
         self.results: TopK | None = None
         self.error: str | None = None
         self.query = widgets.Text(

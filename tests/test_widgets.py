@@ -65,3 +65,23 @@ def test_bad_construction_is_named():
         SearchApp(ColourModel(), [Image.new("RGB", (8, 8))], ["a", "b"])
     with pytest.raises(ValueError, match="gallery is empty"):
         SearchApp(ColourModel(), [])
+
+
+def test_precomputed_vectors_are_used_and_checked():
+    images = [Image.new("RGB", (16, 16), COLOURS[n]) for n in ("red", "blue")]
+
+    class CountingModel(ColourModel):
+        calls = 0
+
+        def encode_image(self, images):
+            CountingModel.calls += 1
+            return super().encode_image(images)
+
+    vectors = ColourModel().encode_image(images)
+    app = SearchApp(
+        CountingModel(), images, ["a red square", "a blue square"], image_vectors=vectors
+    )
+    assert CountingModel.calls == 0
+    assert app.search_text("blue").indices[0][0] == 1
+    with pytest.raises(ValueError, match="one row per image"):
+        SearchApp(ColourModel(), images, image_vectors=vectors[:1])
