@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -47,10 +48,12 @@ def test_history_logs_every_step_and_every_eval(small_val):
     assert json.loads(json.dumps(history.to_dict()))["step"] == history.step
 
 
-def test_a_short_run_lowers_the_loss(small_val):
-    config = get_config("live", steps=40, batch_size=32, eval_every=40, warmup_steps=5)
+def test_a_short_run_learns_below_chance(small_val):
+    # Chance for a batch of 32 is a loss of ln 32 (every caption equally likely); training sits
+    # on that plateau for a few dozen steps, then leaves it.
+    config = get_config("live", steps=80, batch_size=32, eval_every=80, warmup_steps=20)
     loss = train(config, progress=False, val=small_val).history.loss
-    assert np.mean(loss[-10:]) < np.mean(loss[:5]) - 0.1
+    assert np.mean(loss[-10:]) < math.log(32) - 0.2
 
 
 def test_lr_schedule_warms_up_then_decays_to_five_percent():
@@ -65,7 +68,9 @@ def test_lr_schedule_warms_up_then_decays_to_five_percent():
 
 
 def test_batches_split_across_caption_levels_and_carry_negatives():
-    config = get_config("toy-clip-negclip", batch_size=10, details=("full", "color", "shape"))
+    config = get_config(
+        "toy-clip-negclip", batch_size=10, details=("full", "color", "shape"), words_fraction=0.0
+    )
     batch = draw_batch(np.random.default_rng(0), config)
     assert batch.images.shape == (10, 64, 64, 3)
     assert len(batch.captions) == len(batch.negatives) == 10
