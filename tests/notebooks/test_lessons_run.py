@@ -4,16 +4,13 @@ lesson is stored without outputs, so a learner opens it clean."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import WALL_TIMES
+from conftest import NOTEBOOKS_DIR, execute
 from expected import EXPECTED
-from nbclient import NotebookClient
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 DEFAULT_BUDGET_S = 120
 
@@ -60,20 +57,7 @@ def test_lesson_runs_offline_within_budget(path, monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the kernel inherits this environment
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("MMLAB_RECORD", str(tmp_path / "recorded.json"))
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=int(budget_of(path)),
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-    )
-    start = time.perf_counter()
-    status = "FAILED"
-    try:
-        client.execute()
-        status = "ok"
-    finally:
-        WALL_TIMES[path.name] = (time.perf_counter() - start, budget_of(path), status)
+    execute(path, budget_of(path))
     check_quoted_numbers(path.name, tmp_path / "recorded.json")
 
 

@@ -10,16 +10,12 @@ only "runs to the end without an error" is asserted.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from conftest import WALL_TIMES
-from nbclient import NotebookClient
+from conftest import NOTEBOOKS_DIR, execute
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 LESSONS = ["01_shared_space.ipynb"]
 BOS, EOS, UNK = "<|startoftext|>", "<|endoftext|>", "<unk>"
 CONTEXT = 77  # tokens, as in CLIP
@@ -149,21 +145,7 @@ def test_lesson_runs_with_a_real_style_model(name, random_clip, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.delenv("MMLAB_RECORD", raising=False)  # a random model's numbers are not quoted
-    notebook = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=240,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-    )
-    start = time.perf_counter()
-    status = "FAILED"
-    try:
-        client.execute()
-        status = "ok"
-    finally:
-        label = f"{name} (random 224-px CLIP)"
-        WALL_TIMES[label] = (time.perf_counter() - start, 240.0, status)
+    notebook = execute(NOTEBOOKS_DIR / name, 240.0, label=f"{name} (random 224-px CLIP)")
     printed = "".join(
         output.get("text", "")
         for cell in notebook.cells
