@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from mmlab.paths import models_dir, toyworld_dir
 
@@ -29,16 +30,23 @@ class Environment:
     offline: bool
 
 
-def hub_reachable(host: str = HUB_HOST, timeout: float = 2.0) -> bool:
+def hub_reachable(timeout: float = 2.0) -> bool:
     """Return True when a TCP connection to the model hub opens within `timeout` seconds.
 
-    The name lookup runs in a daemon thread so that a hanging DNS server cannot stall a lesson.
+    The hub is $HF_ENDPOINT (default https://huggingface.co), read from the environment so that
+    huggingface_hub is not imported before offline mode is decided. With an HTTPS proxy set, the
+    proxy is trusted to reach it. The name lookup runs in a daemon thread so that a hanging DNS
+    server cannot stall a lesson. Used by `setup()` and by `mmlab.load_model`.
     """
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    url = urlparse(os.environ.get("HF_ENDPOINT") or f"https://{HUB_HOST}")
+    port = url.port or (443 if url.scheme == "https" else 80)
     result: list[bool] = []
 
     def probe() -> None:
         try:
-            with socket.create_connection((host, 443), timeout=timeout):
+            with socket.create_connection((url.hostname, port), timeout=timeout):
                 result.append(True)
         except OSError:
             result.append(False)

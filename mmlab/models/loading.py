@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
+from mmlab.env import hub_reachable
 from mmlab.models.hf_logs import default_siglip_ids_warning_hidden
 from mmlab.models.registry import DEFAULT_MODEL, embedded_names, embedded_path
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 SUPPORTED_TYPES = ("clip", "siglip")
 DTYPES = ("float32", "float16", "bfloat16")
 HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
-PROBE_TIMEOUT_S = 3.0
+PROBE_TIMEOUT_S = 3.0  # seconds to wait for the Hub before calling it unreachable
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -43,21 +42,6 @@ def _is_cached(repo_id: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
-
-
-def _hub_reachable() -> bool:
-    """Can we open a TCP connection to the Hub within a few seconds? (Proxies are trusted.)"""
-    import huggingface_hub.constants as hub
-
-    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return True
-    url = urlparse(hub.ENDPOINT)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        with socket.create_connection((url.hostname, port), timeout=PROBE_TIMEOUT_S):
-            return True
-    except OSError:
-        return False
 
 
 def _not_available(repo_id: str, why: str) -> ModelNotAvailableError:
@@ -97,7 +81,7 @@ def resolve(name: str | os.PathLike | None) -> tuple[str, str, bool]:
         return text, text, True
     if _hub_offline():
         raise _not_available(text, "the Hub is switched off (HF_HUB_OFFLINE=1)")
-    if not _hub_reachable():
+    if not hub_reachable(PROBE_TIMEOUT_S):
         raise _not_available(text, "the Hub cannot be reached (no network?)")
     return text, text, False
 
