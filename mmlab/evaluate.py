@@ -117,6 +117,67 @@ def pairwise_preference(positive: Any, negative: Any) -> float:
     return float(np.mean(pos > neg))
 
 
+def matched_cosines(a: Any, b: Any) -> np.ndarray:
+    """Return the cosine of row i of `a` with row i of `b`, for every i (a length-n array).
+
+    Use it to score each image against its own caption, or against its own hard negative:
+    `pairwise_preference(matched_cosines(I, T_true), matched_cosines(I, T_false))`.
+    Introduced in notebooks/05_compositional_failures.ipynb.
+    """
+    rows = []
+    for name, vectors in (("a", a), ("b", b)):
+        array = np.asarray(vectors, dtype=np.float64)
+        if array.ndim != 2 or array.shape[0] == 0:
+            raise ValueError(f"{name} must be a non-empty (n, d) array, got shape {array.shape}")
+        bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
+        if bad.size:
+            raise ValueError(f"{name} row {int(bad[0])} contains NaN or infinite values")
+        norms = np.linalg.norm(array, axis=1)
+        if (norms == 0).any():
+            raise ValueError(f"{name} row {int(np.argmin(norms))} is the zero vector")
+        rows.append(array / norms[:, None])
+    first, second = rows
+    if first.shape != second.shape:
+        raise ValueError(f"a has shape {first.shape} but b has {second.shape}; they must match")
+    return np.clip((first * second).sum(axis=1), -1.0, 1.0)
+
+
+def quadruple_similarities(
+    image_vectors: Any, text_vectors: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Turn a Winoground-style set into the four arrays `winoground_scores` takes.
+
+    Items 2k and 2k+1 form quadruple k: image 2k with caption 2k, image 2k+1 with caption 2k+1
+    (the toy "winoground" set's layout). Returns (s00, s01, s10, s11), each of length n / 2, where
+    sij[k] is the cosine of caption i with image j of quadruple k. Introduced in
+    notebooks/05_compositional_failures.ipynb.
+    """
+    images = np.asarray(image_vectors, dtype=np.float64)
+    texts = np.asarray(text_vectors, dtype=np.float64)
+    if images.ndim != 2 or texts.ndim != 2:
+        raise ValueError(
+            f"image_vectors and text_vectors must be (n, d) arrays, got shapes "
+            f"{images.shape} and {texts.shape}"
+        )
+    if images.shape != texts.shape:
+        raise ValueError(
+            f"image_vectors has shape {images.shape} but text_vectors {texts.shape}; "
+            "item i of each must be the same example"
+        )
+    if images.shape[0] == 0 or images.shape[0] % 2:
+        raise ValueError(
+            f"a quadruple set holds pairs of items (2k, 2k+1); got {images.shape[0]} items"
+        )
+    caption = (texts[0::2], texts[1::2])
+    image = (images[0::2], images[1::2])
+    return (
+        matched_cosines(caption[0], image[0]),
+        matched_cosines(caption[0], image[1]),
+        matched_cosines(caption[1], image[0]),
+        matched_cosines(caption[1], image[1]),
+    )
+
+
 @dataclass(frozen=True)
 class AttackResult:
     """Typographic attack: accuracy on clean and attacked images, and the attack success rate

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from mmlab.evaluate import (
+    matched_cosines,
     mean_reciprocal_rank,
     pairwise_preference,
+    quadruple_similarities,
     ranks,
     recall_at_k,
     typographic_attack,
@@ -95,3 +97,59 @@ def test_typographic_attack_by_hand():
 def test_typographic_attack_rejects_word_equal_to_truth():
     with pytest.raises(ValueError, match="item 1"):
         typographic_attack(["a", "b"], ["a", "b"], ["a", "b"], ["c", "b"])
+
+
+def test_matched_cosines_by_hand():
+    a = [[1.0, 0.0], [0.0, 2.0], [3.0, 4.0]]
+    b = [[2.0, 0.0], [1.0, 0.0], [4.0, 3.0]]
+    assert matched_cosines(a, b) == pytest.approx([1.0, 0.0, 24 / 25])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "match"),
+    [
+        ([[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]], "shape"),
+        ([[1.0, 0.0], [0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]], "a row 1 is the zero vector"),
+        ([[1.0, 0.0]], [[np.nan, 0.0]], "b row 0 contains NaN"),
+        ([1.0, 0.0], [1.0, 0.0], r"\(n, d\)"),
+    ],
+)
+def test_matched_cosines_names_bad_input(a, b, match):
+    with pytest.raises(ValueError, match=match):
+        matched_cosines(a, b)
+
+
+def test_quadruple_similarities_by_hand():
+    # two quadruples of unit vectors given by their angle; caption i of quadruple k is row 2k+i
+    def at(degrees):
+        return [[np.cos(np.radians(d)), np.sin(np.radians(d))] for d in degrees]
+
+    images = at([0, 90, 0, 90])
+    texts = at([0, 60, 90, 0])
+    s00, s01, s10, s11 = quadruple_similarities(images, texts)
+    assert s00 == pytest.approx([1.0, 0.0], abs=1e-12)
+    assert s01 == pytest.approx([0.0, 1.0], abs=1e-12)
+    assert s10 == pytest.approx([0.5, 1.0], abs=1e-12)
+    assert s11 == pytest.approx([np.sqrt(3) / 2, 0.0], abs=1e-12)
+    scores = winoground_scores(s00, s01, s10, s11)  # quadruple 0 right, quadruple 1 swapped
+    assert (scores.text, scores.image, scores.group, scores.n) == (0.5, 0.5, 0.5, 2)
+
+
+def test_equal_caption_vectors_score_zero_ties_fail():
+    images = np.array([[1.0, 0.0], [0.0, 1.0]])
+    texts = np.array([[1.0, 1.0], [1.0, 1.0]])
+    scores = winoground_scores(*quadruple_similarities(images, texts))
+    assert (scores.text, scores.image, scores.group) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("images", "texts", "match"),
+    [
+        (np.eye(3), np.eye(3), "got 3 items"),
+        (np.eye(4), np.eye(4)[:2], "same example"),
+        (np.eye(4)[0], np.eye(4)[0], r"\(n, d\)"),
+    ],
+)
+def test_quadruple_similarities_names_bad_input(images, texts, match):
+    with pytest.raises(ValueError, match=match):
+        quadruple_similarities(images, texts)
