@@ -2,7 +2,8 @@
 
 Introduced in notebooks/03_shared_space_map.ipynb. Liang et al. 2022 ("Mind the Gap") measure the
 gap as the distance between the centroids of the image vectors and the text vectors (0.82 for
-CLIP). numpy only.
+CLIP). `project_out` removes a direction (such as a "written text" direction) from vectors;
+it is introduced in notebooks/06_text_in_image.ipynb. numpy only.
 """
 
 from __future__ import annotations
@@ -79,3 +80,63 @@ def centre(vectors: Any, mean: Any = None) -> np.ndarray:
             f"row {int(np.argmin(norms))} equals the centroid; it has no direction left"
         )
     return shifted / norms
+
+
+def _orthonormal_basis(directions: Any, dimensions: int) -> np.ndarray:
+    """Gram-Schmidt on the rows of `directions`; name the first zero or redundant one."""
+    array = np.asarray(directions, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != dimensions:
+        raise ValueError(
+            f"directions must be a ({dimensions},) vector or a (k, {dimensions}) array, "
+            f"got shape {np.shape(directions)}"
+        )
+    if not np.isfinite(array).all():
+        row = int(np.flatnonzero(~np.isfinite(array).all(axis=1))[0])
+        raise ValueError(f"direction {row} contains NaN or infinite values")
+    basis: list[np.ndarray] = []
+    for row, direction in enumerate(array):
+        length = np.linalg.norm(direction)
+        if length == 0:
+            raise ValueError(f"direction {row} is the zero vector; it names no direction")
+        rest = direction / length
+        for axis in basis:
+            rest = rest - (rest @ axis) * axis
+        if np.linalg.norm(rest) < 1e-8:
+            raise ValueError(f"direction {row} lies in the span of the directions before it")
+        basis.append(rest / np.linalg.norm(rest))
+    return np.stack(basis)
+
+
+def project_out(vectors: Any, directions: Any) -> np.ndarray:
+    """Remove from each row of `vectors` its component along `directions`, then renormalise.
+
+    `directions` is one direction of shape (d,) or several of shape (k, d) (any lengths, not
+    necessarily orthogonal: the span of the rows is removed). Used in
+    notebooks/06_text_in_image.ipynb to project a "written text" direction out of image vectors.
+    Returns unit rows of shape (n, d) (a single (d,) vector comes back as (d,)).
+    """
+    array = np.asarray(vectors, dtype=np.float64)
+    single = array.ndim == 1
+    rows = array[None, :] if single else array
+    if rows.ndim != 2 or rows.shape[0] == 0 or rows.shape[1] == 0:
+        raise ValueError(f"vectors must be a (d,) vector or an (n, d) array, got {array.shape}")
+    if not np.isfinite(rows).all():
+        row = int(np.flatnonzero(~np.isfinite(rows).all(axis=1))[0])
+        raise ValueError(f"vectors row {row} contains NaN or infinite values")
+    basis = _orthonormal_basis(directions, rows.shape[1])
+    if basis.shape[0] >= rows.shape[1]:
+        raise ValueError(
+            f"{basis.shape[0]} directions span all {rows.shape[1]} dimensions: nothing is left"
+        )
+    rest = rows - (rows @ basis.T) @ basis
+    norms = np.linalg.norm(rest, axis=1, keepdims=True)
+    scale = np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-300)
+    flat = np.flatnonzero(norms[:, 0] <= 1e-9 * scale[:, 0])
+    if flat.size:
+        raise ValueError(
+            f"vectors row {int(flat[0])} lies within the directions; nothing of it is left"
+        )
+    result = rest / norms
+    return result[0] if single else result

@@ -49,3 +49,50 @@ def test_bad_input_is_named():
     broken[3] = 0
     with pytest.raises(ValueError, match="row 3"):
         modality_gap(broken, texts)
+
+
+def test_project_out_removes_one_direction_and_renormalises():
+    from mmlab.geometry import project_out
+
+    vectors = np.array([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0]])
+    result = project_out(vectors, np.array([0.0, 2.0, 0.0]))  # any length: only the direction
+    assert np.allclose(result, [[1.0, 0.0, 0.0], [1 / np.sqrt(2), 0.0, 1 / np.sqrt(2)]])
+    assert project_out(np.array([0.0, 3.0, 4.0]), [0.0, 0.0, 1.0]) == pytest.approx([0, 1, 0])
+
+
+def test_project_out_removes_the_span_of_non_orthogonal_directions():
+    from mmlab.geometry import project_out
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(30, 6))
+    directions = np.array([[1.0, 1.0, 0, 0, 0, 0], [1.0, 0.0, 0, 0, 0, 0]])  # span = axes 0, 1
+    result = project_out(vectors, directions)
+    assert np.allclose(result[:, :2], 0.0)
+    assert np.allclose(np.linalg.norm(result, axis=1), 1.0)
+    expected = vectors[:, 2:] / np.linalg.norm(vectors[:, 2:], axis=1, keepdims=True)
+    assert np.allclose(result[:, 2:], expected)
+
+
+def test_project_out_leaves_orthogonal_vectors_alone():
+    from mmlab.geometry import project_out
+
+    vectors = np.array([[0.0, 0.6, 0.8], [0.0, 1.0, 0.0]])
+    assert np.allclose(project_out(vectors, [5.0, 0.0, 0.0]), vectors)
+
+
+def test_project_out_names_bad_input():
+    from mmlab.geometry import project_out
+
+    vectors = np.eye(3)[1:]
+    with pytest.raises(ValueError, match="direction 0 is the zero vector"):
+        project_out(vectors, np.zeros(3))
+    with pytest.raises(ValueError, match="direction 1 lies in the span"):
+        project_out(vectors, [[1.0, 0, 0], [-2.0, 0, 0]])
+    with pytest.raises(ValueError, match=r"\(3,\) vector"):
+        project_out(vectors, [1.0, 0.0])
+    with pytest.raises(ValueError, match="vectors row 1 lies within"):
+        project_out(vectors, [0.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="vectors row 0 contains NaN"):
+        project_out([[np.nan, 0, 0]], [1.0, 0, 0])
+    with pytest.raises(ValueError, match="span all 2 dimensions"):
+        project_out([[1.0, 0.0]], np.eye(2))
