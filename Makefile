@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install $(PIP_EXTRA) -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m mmlab warm
 	touch $(STAMP)
 
 doctor: $(STAMP)

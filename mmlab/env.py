@@ -189,3 +189,25 @@ def doctor() -> int:
             print(f"       fix: {fix}")
     print("all good" if failures == 0 else f"{failures} problem(s) found")
     return failures
+
+
+def warm_umap_cache(points: int = 300, seed: int = 0) -> float:
+    """Fit one small UMAP so that numba compiles and caches umap-learn's kernels on disk.
+
+    `make setup` runs this once (`python -m mmlab warm`): the first UMAP in a fresh environment
+    otherwise spends half a minute compiling inside notebooks/03_shared_space_map.ipynb.
+    Returns the seconds it took.
+    """
+    import time
+    import warnings
+
+    import numpy as np
+
+    start = time.perf_counter()
+    import umap
+
+    data = np.random.default_rng(seed).normal(size=(points, 16)).astype(np.float32)  # as embeddings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*n_jobs value 1 overridden.*")
+        umap.UMAP(n_neighbors=15, metric="cosine", random_state=seed).fit_transform(data)
+    return time.perf_counter() - start
