@@ -77,27 +77,50 @@ class WinogroundScores:
     n: int
 
 
-def winoground_scores(s00: Any, s01: Any, s10: Any, s11: Any) -> WinogroundScores:
-    """Score two-image / two-caption examples; sij = similarity of caption i with image j.
+@dataclass(frozen=True)
+class WinogroundPasses:
+    """Per example, whether it passes the text, image and group test (boolean arrays)."""
 
-    Text score: each image prefers its own caption (s00 > s10 and s11 > s01).
-    Image score: each caption prefers its own image (s00 > s01 and s11 > s10).
-    Group score: both. Chance is 0.25 / 0.25 / 1/6 (Thrush et al. 2022).
-    Introduced in notebooks/05_compositional_failures.ipynb.
+    text: np.ndarray
+    image: np.ndarray
+    group: np.ndarray
+
+
+def winoground_passes(s00: Any, s01: Any, s10: Any, s11: Any) -> WinogroundPasses:
+    """Apply the three Winoground tests to every example; sij = similarity of caption i with
+    image j. Ties fail. Returns boolean arrays, one entry per example, so that two models can be
+    compared example by example. Introduced in notebooks/05_compositional_failures.ipynb.
     """
     arrays = [np.asarray(s, dtype=np.float64).ravel() for s in (s00, s01, s10, s11)]
     if len({a.size for a in arrays}) != 1 or arrays[0].size == 0:
         raise ValueError(
             f"s00, s01, s10, s11 must have one equal, non-zero length; got {[a.size for a in arrays]}"
         )
+    bad = [
+        name for name, a in zip(("s00", "s01", "s10", "s11"), arrays) if not np.isfinite(a).all()
+    ]
+    if bad:
+        raise ValueError(f"{bad[0]} holds NaN or infinite values")
     a00, a01, a10, a11 = arrays
     text = (a00 > a10) & (a11 > a01)
     image = (a00 > a01) & (a11 > a10)
+    return WinogroundPasses(text=text, image=image, group=text & image)
+
+
+def winoground_scores(s00: Any, s01: Any, s10: Any, s11: Any) -> WinogroundScores:
+    """Score two-image / two-caption examples; sij = similarity of caption i with image j.
+
+    Text score: each image prefers its own caption (s00 > s10 and s11 > s01).
+    Image score: each caption prefers its own image (s00 > s01 and s11 > s10).
+    Group score: both. Ties fail. Chance is 0.25 / 0.25 / 1/6 (Thrush et al. 2022).
+    Introduced in notebooks/05_compositional_failures.ipynb.
+    """
+    passes = winoground_passes(s00, s01, s10, s11)
     return WinogroundScores(
-        text=float(text.mean()),
-        image=float(image.mean()),
-        group=float((text & image).mean()),
-        n=a00.size,
+        text=float(passes.text.mean()),
+        image=float(passes.image.mean()),
+        group=float(passes.group.mean()),
+        n=passes.text.size,
     )
 
 

@@ -13,6 +13,7 @@ from mmlab.evaluate import (
     ranks,
     recall_at_k,
     typographic_attack,
+    winoground_passes,
     winoground_scores,
 )
 
@@ -153,3 +154,17 @@ def test_equal_caption_vectors_score_zero_ties_fail():
 def test_quadruple_similarities_names_bad_input(images, texts, match):
     with pytest.raises(ValueError, match=match):
         quadruple_similarities(images, texts)
+
+
+def test_winoground_passes_per_example():
+    passes = winoground_passes([0.9, 0.5, 0.1], [0.1, 0.6, 0.9], [0.2, 0.1, 0.9], [0.8, 0.7, 0.1])
+    assert passes.text.tolist() == [True, True, False]
+    assert passes.image.tolist() == [True, False, False]
+    assert passes.group.tolist() == [True, False, False]
+
+
+def test_winoground_ties_fail_and_nan_is_named():
+    passes = winoground_passes([0.5], [0.5], [0.5], [0.5])
+    assert not (passes.text[0] or passes.image[0] or passes.group[0])
+    with pytest.raises(ValueError, match="s10 holds NaN"):
+        winoground_passes([0.5], [0.5], [np.nan], [0.5])
