@@ -35,6 +35,8 @@ _LAZY_MODULES = {
     "similarity",
     "evaluate",
     "geometry",
+    "bag_of_words",
+    "typography",
     "lesson",
     "plots",
     "widgets",
