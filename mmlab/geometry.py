@@ -83,7 +83,12 @@ def centre(vectors: Any, mean: Any = None) -> np.ndarray:
 
 
 def _orthonormal_basis(directions: Any, dimensions: int) -> np.ndarray:
-    """Gram-Schmidt on the rows of `directions`; name the first zero or redundant one."""
+    """Gram-Schmidt on the rows of `directions`: an orthonormal basis of their span.
+
+    A row already in the span of the rows before it adds nothing to the span and no axis to the
+    basis (17 word vectors in a 16-dimensional space span at most 16 axes); a zero row is an
+    error, named by its index.
+    """
     array = np.asarray(directions, dtype=np.float64)
     if array.ndim == 1:
         array = array[None, :]
@@ -103,9 +108,8 @@ def _orthonormal_basis(directions: Any, dimensions: int) -> np.ndarray:
         rest = direction / length
         for axis in basis:
             rest = rest - (rest @ axis) * axis
-        if np.linalg.norm(rest) < 1e-8:
-            raise ValueError(f"direction {row} lies in the span of the directions before it")
-        basis.append(rest / np.linalg.norm(rest))
+        if np.linalg.norm(rest) >= 1e-8:  # else: already in the span, no new axis
+            basis.append(rest / np.linalg.norm(rest))
     return np.stack(basis)
 
 
@@ -113,7 +117,7 @@ def project_out(vectors: Any, directions: Any) -> np.ndarray:
     """Remove from each row of `vectors` its component along `directions`, then renormalise.
 
     `directions` is one direction of shape (d,) or several of shape (k, d) (any lengths, not
-    necessarily orthogonal: the span of the rows is removed). Used in
+    necessarily orthogonal or independent: the span of the rows is removed). Used in
     notebooks/06_text_in_image.ipynb to project a "written text" direction out of image vectors.
     Returns unit rows of shape (n, d) (a single (d,) vector comes back as (d,)).
     """
@@ -127,9 +131,7 @@ def project_out(vectors: Any, directions: Any) -> np.ndarray:
         raise ValueError(f"vectors row {row} contains NaN or infinite values")
     basis = _orthonormal_basis(directions, rows.shape[1])
     if basis.shape[0] >= rows.shape[1]:
-        raise ValueError(
-            f"{basis.shape[0]} directions span all {rows.shape[1]} dimensions: nothing is left"
-        )
+        raise ValueError(f"the directions span all {rows.shape[1]} dimensions: nothing is left")
     rest = rows - (rows @ basis.T) @ basis
     norms = np.linalg.norm(rest, axis=1, keepdims=True)
     scale = np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-300)

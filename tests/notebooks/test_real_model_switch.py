@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from conftest import NOTEBOOKS_DIR, execute
 
-LESSONS = ["01_shared_space.ipynb"]
+LESSONS = sorted(p.name for p in NOTEBOOKS_DIR.glob("0[1-9]_*.ipynb"))  # every lesson with a model
 BOS, EOS, UNK = "<|startoftext|>", "<|endoftext|>", "<unk>"
 CONTEXT = 77  # tokens, as in CLIP
 
@@ -101,7 +101,7 @@ def build_random_clip(folder: Path) -> Path:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         model = CLIPModel(
-            CLIPConfig(text_config=text, vision_config=vision, projection_dim=16)
+            CLIPConfig(text_config=text, vision_config=vision, projection_dim=64)
         ).eval()
     # The real processor's settings: shortest edge 224 (bicubic), centre crop 224, CLIP's mean/std.
     images = CLIPImageProcessorPil(
