@@ -107,7 +107,7 @@ def train(
     model.train()
     bar = tqdm(range(1, config.steps + 1), desc=f"training {config.kind}", disable=not progress)
     for step in bar:
-        batch = draw_batch(rng, config)
+        batch = draw_batch(rng, config, step)
         loss = batch_loss(model, processor, batch, config.kind)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -132,11 +132,18 @@ def train(
     return TrainResult(model, processor, history, config, time.perf_counter() - start)
 
 
-def draw_batch(rng: np.random.Generator, config: TrainConfig) -> Any:
+def draw_batch(rng: np.random.Generator, config: TrainConfig, step: int | None = None) -> Any:
     """Draw one training batch from the toy world, split equally across `config.details`.
 
+    During the first `config.singles_steps` steps (when `step` is given) every picture holds one
+    object and every caption names only its colour and shape ("a red circle"): a warm-up in
+    which both towers must find shape, before busy scenes let colour, count and place carry them.
     Returns a toyworld.ToyBatch (images, captions, scenes, and negatives when asked for).
     """
+    if step is not None and step <= config.singles_steps:
+        return toyworld.training_batch(
+            rng, config.batch_size, detail="color", n_objects=(1,), **config.data_kwargs()
+        )
     sizes = [
         len(part) for part in np.array_split(np.arange(config.batch_size), len(config.details))
     ]

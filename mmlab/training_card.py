@@ -129,6 +129,8 @@ give the same loss curve).
 - data: held-out compositions {"excluded" if config.holdout else "included"}; caption levels
   {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images; hard negatives {"on" if config.hard_negatives else "off"}
+- warm-up on single objects: {config.singles_steps} steps (one object per picture, captions
+  naming its colour and shape only), then the mix above; peak learning rate {config.lr:g}
 - wall time: {result.wall_s:.0f} s including data generation and validation
 - hardware: {hardware()}
 - final logit scale: {result.history.scale[-1]:.2f}

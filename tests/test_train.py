@@ -79,6 +79,19 @@ def test_batches_split_across_caption_levels_and_carry_negatives():
     assert not any(c in caption.split() for caption in batch.captions[-3:] for c in toyworld.COLORS)
 
 
+def test_the_singles_warm_up_shows_one_object_named_by_colour_and_shape():
+    config = get_config("toy-clip-negclip", batch_size=12, singles_steps=3)
+    warm = draw_batch(np.random.default_rng(0), config, step=3)
+    assert all(len(scene.objects) == 1 for scene in warm.scenes)
+    for caption, scene in zip(warm.captions, warm.scenes):
+        obj = scene.objects[0]
+        assert f"{obj.color} {obj.shape}" in caption and obj.size not in caption.split()
+    assert len(warm.negatives) == 12  # hard negatives still come along
+    later = draw_batch(np.random.default_rng(0), config, step=4)
+    assert any(len(scene.objects) > 1 for scene in later.scenes)
+    assert draw_batch(np.random.default_rng(0), config).captions == later.captions  # no step
+
+
 def test_hard_negatives_enter_the_loss():
     config = get_config("toy-clip-negclip", **TINY)
     from mmlab.toy_clip import build_toy_model
@@ -110,6 +123,8 @@ def test_named_configs_cover_every_shipped_model():
         ("heads", 3, "heads"),
         ("details", ("full", "verbose"), "verbose"),
         ("details", "full", "details"),
+        ("singles_steps", -1, "singles_steps"),
+        ("singles_steps", 2000, "singles_steps"),
     ],
 )
 def test_bad_configs_are_rejected_by_name(field, value, message):
