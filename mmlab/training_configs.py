@@ -72,10 +72,8 @@ class TrainConfig:
                 "temperature_init must be None or lie in [0.01, 100] (CLIP clamps the logit "
                 f"scale at 100); got {self.temperature_init!r}"
             )
-        if self.singles_steps < 0 or self.singles_steps > self.steps:
-            raise ValueError(
-                f"singles_steps must lie in [0, steps={self.steps}]; got {self.singles_steps!r}"
-            )
+        if self.singles_steps < 0:  # more than `steps`: the whole run is the warm-up
+            raise ValueError(f"singles_steps must be >= 0; got {self.singles_steps!r}")
         if self.eval_every < 1 or self.warmup_steps < 0 or self.lr <= 0:
             raise ValueError(
                 "eval_every must be >= 1, warmup_steps >= 0 and lr > 0; got "
