@@ -73,6 +73,17 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, _Blank)
 
 
+def unit_rows(rows: Any) -> Any:
+    """Return `rows` (an (n, d) array, or one (d,) vector) scaled to length 1 along the last axis.
+
+    The exercises' random unit vectors (lessons 03, 04, 06) come from here.
+    """
+    import numpy as np
+
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
+
+
 def call_answer(function: Any, *args: Any) -> Any:
     """Call the learner's function; an untouched stub or a `____` result counts as not attempted."""
     if not callable(function):

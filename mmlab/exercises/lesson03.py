@@ -7,19 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from mmlab.exercises.core import Question, call_answer
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+from mmlab.exercises.core import Question, call_answer, unit_rows
 
 
 def _two_clouds(seed: int, n: int = 12, d: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Paired unit vectors in two cones: images around one direction, texts around another."""
     rng = np.random.default_rng(seed)
     image_axis, text_axis = np.eye(d)[0], np.eye(d)[1]
-    images = _unit(image_axis + 0.5 * rng.normal(size=(n, d)))
-    texts = _unit(text_axis + 0.5 * rng.normal(size=(n, d)))
+    images = unit_rows(image_axis + 0.5 * rng.normal(size=(n, d)))
+    texts = unit_rows(text_axis + 0.5 * rng.normal(size=(n, d)))
     return images, texts
 
 

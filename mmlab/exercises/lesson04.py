@@ -7,11 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from mmlab.exercises.core import Question, call_answer
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
+from mmlab.exercises.core import Question, call_answer, unit_rows
 
 
 class Search(Question):
@@ -42,8 +38,8 @@ class Search(Question):
     def find_problem(self, answer: Any) -> str | None:
         rng = np.random.default_rng(21)
         for n, d, k in ((20, 8, 3), (50, 16, 5), (7, 4, 7)):
-            gallery = _unit(rng.normal(size=(n, d)))
-            query = _unit(rng.normal(size=d))
+            gallery = unit_rows(rng.normal(size=(n, d)))
+            query = unit_rows(rng.normal(size=d))
             got = np.asarray(call_answer(answer, query.copy(), gallery.copy(), k)).ravel()
             where = f"(a gallery of {n}, k = {k})"
             if got.shape != (k,):
@@ -89,7 +85,7 @@ class EnsembleVector(Question):
     def find_problem(self, answer: Any) -> str | None:
         rng = np.random.default_rng(4)
         for n, d in ((5, 8), (2, 3), (12, 32)):
-            prompts = _unit(rng.normal(size=(n, d)) + rng.normal(size=d))
+            prompts = unit_rows(rng.normal(size=(n, d)) + rng.normal(size=d))
             got = np.asarray(call_answer(answer, prompts.copy()), dtype=np.float64)
             where = f"({n} prompt vectors of {d} dimensions)"
             if got.shape != (d,):

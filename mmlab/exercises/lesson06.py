@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from mmlab.exercises.core import Question, call_answer
+from mmlab.exercises.core import Question, call_answer, unit_rows
 
 # (attacked predictions, true labels, written labels): hand-built so that "wrong" and "hijacked
 # by the written word" differ.
@@ -76,10 +76,6 @@ class AttackSuccess(Question):
         return None
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
-
-
 class RemoveDirection(Question):
     """Project one direction out of a set of unit vectors and renormalise them."""
 
@@ -110,8 +106,8 @@ class RemoveDirection(Question):
     def find_problem(self, answer: Any) -> str | None:
         rng = np.random.default_rng(6)
         for n, d, length in ((10, 4, 3.0), (25, 16, 0.5), (3, 2, 1.0)):
-            vectors = _unit(rng.normal(size=(n, d)))
-            direction = length * _unit(rng.normal(size=d))
+            vectors = unit_rows(rng.normal(size=(n, d)))
+            direction = length * unit_rows(rng.normal(size=d))
             got = np.asarray(
                 call_answer(answer, vectors.copy(), direction.copy()), dtype=np.float64
             )
@@ -120,15 +116,15 @@ class RemoveDirection(Question):
                 return f"return an array of shape ({n}, {d}) {where}; yours has shape {got.shape}."
             if not np.isfinite(got).all():
                 return f"your vectors hold NaN or inf {where}."
-            along = np.abs(got @ _unit(direction)).max()
+            along = np.abs(got @ unit_rows(direction)).max()
             if along > 1e-6:
                 return f"your vectors still have a component along the direction {where}."
             if not np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-6):
                 return f"your vectors are not all of length 1 {where}."
             if (np.sum(got * vectors, axis=1) <= 0).any():
                 return f"some of your vectors point away from the ones you were given {where}."
-            u = _unit(direction)
-            rest = _unit(vectors - np.outer(vectors @ u, u))
+            u = unit_rows(direction)
+            rest = unit_rows(vectors - np.outer(vectors @ u, u))
             if not np.allclose(got, rest, atol=1e-6):
                 return f"your vectors lost more than the one direction {where}."
         return None
