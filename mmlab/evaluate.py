@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from mmlab.similarity import _as_matrix
+
 
 def _relevance(scores: np.ndarray, relevant: Any) -> np.ndarray:
     """Return a boolean (queries, gallery) matrix from a matrix or a list of index collections."""
@@ -149,16 +151,10 @@ def matched_cosines(a: Any, b: Any) -> np.ndarray:
     """
     rows = []
     for name, vectors in (("a", a), ("b", b)):
-        array = np.asarray(vectors, dtype=np.float64)
-        if array.ndim != 2 or array.shape[0] == 0:
-            raise ValueError(f"{name} must be a non-empty (n, d) array, got shape {array.shape}")
-        bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
-        if bad.size:
-            raise ValueError(f"{name} row {int(bad[0])} contains NaN or infinite values")
-        norms = np.linalg.norm(array, axis=1)
-        if (norms == 0).any():
-            raise ValueError(f"{name} row {int(np.argmin(norms))} is the zero vector")
-        rows.append(array / norms[:, None])
+        if np.ndim(vectors) != 2:  # one vector is not a set of matched rows
+            raise ValueError(f"{name} must be an (n, d) array, got shape {np.shape(vectors)}")
+        array = _as_matrix(vectors, name)  # the checks cosine_matrix makes: finite, non-zero
+        rows.append(array / np.linalg.norm(array, axis=1, keepdims=True))
     first, second = rows
     if first.shape != second.shape:
         raise ValueError(f"a has shape {first.shape} but b has {second.shape}; they must match")
