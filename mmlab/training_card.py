@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -158,3 +159,17 @@ give the same loss curve).
 ```
 """
     return model_card(name, PURPOSES.get(name, name), metrics, body)
+
+
+def hand_written_sections(card_path: Path) -> str:
+    """Sections a person appended after the generated "## Config" block of an earlier card.
+
+    Retraining into the same folder (`make checkpoints`) regenerates the card; this returns the
+    appended text (e.g. toy-clip's "## What it took"), so that it is carried over rather than
+    lost. Returns "" when there is no earlier card or nothing after its config block.
+    """
+    if not card_path.is_file():
+        return ""
+    _, found, rest = card_path.read_text(encoding="utf-8").partition("\n## Config\n")
+    _, closed, after = rest.partition("```json\n")[2].partition("\n```\n")
+    return after.strip() if found and closed else ""

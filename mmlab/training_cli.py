@@ -34,7 +34,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     from mmlab import toyworld
     from mmlab.toy_clip import save_checkpoint
     from mmlab.train import train
-    from mmlab.training_card import card_markdown
+    from mmlab.training_card import card_markdown, hand_written_sections
     from mmlab.training_metrics import encoders, quality_metrics
 
     args = parse_args(argv)
@@ -53,6 +53,8 @@ def run_cli(argv: list[str] | None = None) -> Path:
     command += "" if args.steps is None else f" --steps {args.steps}"
     command += "" if args.threads is None else f" --threads {args.threads}"
     card = card_markdown(args.config, result, metrics, command)
+    kept = hand_written_sections(args.out / "README.md")  # e.g. toy-clip's "## What it took"
+    card += f"\n{kept}\n" if kept else ""
     out = save_checkpoint(result.model, result.processor, args.out, card)
     history = {
         name: [round(v, 5) if isinstance(v, float) else v for v in values]

@@ -143,8 +143,12 @@ def test_cli_writes_a_loadable_checkpoint_with_its_card(tmp_path):
 
     from mmlab.training_cli import run_cli
 
+    earlier = "# live\n\n## Config\n\n```json\n{}\n```\n\n## What it took\n\nMeasured by hand.\n"
+    (tmp_path / "README.md").write_text(earlier, encoding="utf-8")  # a card from an earlier run
     out = run_cli(["--config", "live", "--steps", "2", "--out", str(tmp_path), "--no-progress"])
     card = (out / "README.md").read_text(encoding="utf-8")
+    assert card.count("## What it took\n\nMeasured by hand.") == 1  # carried over, once
+    assert card.index("## Loss curve") < card.index("## What it took")
     for needed in ('name: "live"', "## Loss curve", "wall time", "hardware", "t2i_recall_at_1"):
         assert needed in card
     assert "--steps 2" in card  # the reproducing command says what was run

@@ -8,7 +8,7 @@ import pytest
 from mmlab import toyworld
 from mmlab.toy_clip import build_toy_model
 from mmlab.train import History
-from mmlab.training_card import loss_table, text_plot, window_means
+from mmlab.training_card import hand_written_sections, loss_table, text_plot, window_means
 from mmlab.training_metrics import (
     distinct_caption_indices,
     quality_metrics,
@@ -118,3 +118,15 @@ def test_card_helpers_summarise_a_history():
     assert "| 5 | 18.0000 | 14.00 | - |" in table
     plot = text_plot(history.loss, width=20, height=5)
     assert plot.splitlines()[0].startswith(" 20.000 |*")
+
+
+def test_hand_written_sections_are_what_follows_the_config_block(tmp_path):
+    card = tmp_path / "README.md"
+    assert hand_written_sections(card) == ""  # no earlier card
+    generated = '# m\n\n## Loss curve\n\n```\n1 |*\n```\n\n## Config\n\n```json\n{"a": 1}\n```\n'
+    card.write_text(generated, encoding="utf-8")
+    assert hand_written_sections(card) == ""  # nothing appended
+    card.write_text(generated + "\n## What it took\n\nA table.\n", encoding="utf-8")
+    assert hand_written_sections(card) == "## What it took\n\nA table."
+    card.write_text("# m\n\nno config block\n", encoding="utf-8")
+    assert hand_written_sections(card) == ""
