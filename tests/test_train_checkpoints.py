@@ -49,13 +49,6 @@ def default_metrics():
     return quality_metrics(embedder.encode_image, embedder.encode_text, toyworld.load("test"))
 
 
-# Known shortfall (measured on the shipped weights, see data/models/toy-clip/README.md): the
-# image tower now reads shape (zero-shot 0.83; the first recipe's 0.16 was near chance 0.125), but
-# not yet at issue 5's bar of 0.95. strict=True: once a checkpoint meets the bar, this xfail fails
-# and must be removed.
-SHORTFALL = pytest.mark.xfail(strict=True, reason="toy-clip misses the bar: zero-shot shape ~0.83")
-
-
 def test_default_model_retrieves_at_rank_one(default_metrics):
     assert default_metrics["distinct_caption_scenes"] >= 400
     assert default_metrics["t2i_recall_at_1"] >= 0.90
@@ -67,7 +60,6 @@ def test_default_model_names_colours_zero_shot(default_metrics):
     assert default_metrics["zero_shot_color"] >= 0.95
 
 
-@SHORTFALL
 def test_default_model_names_shapes_zero_shot(default_metrics):
     assert default_metrics["zero_shot_shape"] >= 0.95
 
