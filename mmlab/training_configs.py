@@ -138,11 +138,7 @@ CONFIGS: dict[str, TrainConfig] = {
     "toy-clip-negclip": dataclasses.replace(_TOY_CLIP, hard_negatives=True),
     "toy-clip-nowords": dataclasses.replace(_TOY_CLIP, words_fraction=0.0),
     "toy-clip-manywords": dataclasses.replace(_TOY_CLIP, words_fraction=0.8),
-    # Still the first recipe (lr 2e-3, 700 steps, no singles warm-up): not yet retrained with
-    # the one above, so it is not a like-for-like twin of today's toy-clip (see its card).
-    "toy-siglip": dataclasses.replace(
-        _TOY_CLIP, kind="siglip", lr=2e-3, steps=700, singles_steps=0
-    ),
+    "toy-siglip": dataclasses.replace(_TOY_CLIP, kind="siglip"),
     # Temperature twins for notebooks/03_shared_space_map.ipynb: the live recipe with the
     # temperature held fixed, to show how it shapes the modality gap (Liang et al. 2022).
     "gap-tau-0.01": dataclasses.replace(_LIVE, learn_scale=False, temperature_init=0.01),
