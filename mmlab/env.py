@@ -23,11 +23,13 @@ HUB_HOST = "huggingface.co"
 
 @dataclass(frozen=True)
 class Environment:
-    """What `setup()` chose: the seed, the torch device name and whether the hub is offline."""
+    """What `setup()` chose: the seed, the torch device name, whether the hub is offline and
+    how many CPU threads torch and numpy use."""
 
     seed: int
     device: str
     offline: bool
+    threads: int = 1
 
 
 def hub_reachable(timeout: float = 2.0) -> bool:
@@ -88,25 +90,62 @@ def choose_device(device: str | None = None, allow_mps: bool = False) -> str:
     return "cpu"
 
 
-def setup(seed: int = 0, device: str | None = None, allow_mps: bool = False) -> Environment:
-    """Prepare a lesson: offline mode, seeds, device, denormal flushing. One printed line each.
+def choose_threads(threads: int | None = None) -> int:
+    """Return the CPU thread count for torch and numpy: `threads`, else $MMLAB_THREADS, else 1.
+
+    One thread is the default because the toy models are too small to share work well, and a
+    thread pool sized to every core stalls whenever another program (a browser, a second
+    notebook) takes one of them: benchmarks/bench_lessons.py measures a lesson idle and beside a
+    busy core, and benchmarks/bench_threads.py a training step at each thread count.
+    """
+    if threads is None:
+        text = os.environ.get("MMLAB_THREADS", "").strip()
+        try:
+            threads = int(text) if text else 1
+        except ValueError:
+            raise ValueError(f"MMLAB_THREADS={text!r} is not a whole number of threads") from None
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an int >= 1, got {threads!r}")
+    return threads
+
+
+def setup(
+    seed: int = 0, device: str | None = None, allow_mps: bool = False, threads: int | None = None
+) -> Environment:
+    """Prepare a lesson: offline mode, seeds, device, CPU threads, denormal flushing. One
+    printed line each.
 
     Introduced in notebooks/00_welcome.ipynb. Call it in the first cell, before anything imports
-    transformers, so that offline mode can still take effect. Returns an `Environment`.
+    transformers, so that offline mode can still take effect. `threads`: see `choose_threads`.
+    Returns an `Environment`.
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    n_threads = choose_threads(threads)
+    already_offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
     offline, reason = choose_offline()
     late = [name for name in ("transformers", "huggingface_hub") if name in sys.modules]
     if offline:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
     mode = "offline" if offline else "online"
-    note = f" (too late for already-imported {', '.join(late)}: restart the kernel)" if late else ""
+    # Only a switch to offline that comes after the import is too late; a second call is not.
+    too_late = late and offline and not already_offline
+    note = (
+        f" (too late for already-imported {', '.join(late)}: restart the kernel)"
+        if too_late
+        else ""
+    )
     print(f"hub:     {mode} — {reason}{note}")
 
     import numpy as np
     import torch
+    from threadpoolctl import threadpool_limits
 
     random.seed(seed)
     np.random.seed(seed)
@@ -116,9 +155,15 @@ def setup(seed: int = 0, device: str | None = None, allow_mps: bool = False) -> 
     chosen = choose_device(device, allow_mps)
     print(f"device:  {chosen} (torch {torch.__version__})")
 
+    torch.set_num_threads(n_threads)
+    threadpool_limits(n_threads)  # numpy's BLAS (and any OpenMP pool) as well
+    print(
+        f"threads: {n_threads} for torch and numpy (setup(threads=...) or MMLAB_THREADS to change)"
+    )
+
     torch.set_flush_denormal(True)
     print("numbers: denormals flushed to zero (tiny random models stay fast on CPU)")
-    return Environment(seed=seed, device=chosen, offline=offline)
+    return Environment(seed=seed, device=chosen, offline=offline, threads=n_threads)
 
 
 # (distribution name, import name) for every dependency the course needs.

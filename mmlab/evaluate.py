@@ -13,44 +13,102 @@ from typing import Any
 
 import numpy as np
 
+from mmlab.checks import string_list
 from mmlab.similarity import _as_matrix
+
+RELEVANT_FORMS = (
+    "`relevant` takes one of three forms: one gallery index per query (a list or 1-D int "
+    "array, e.g. [3, 0, 7]); a list of index collections, one per query (e.g. [[3, 4], [0], "
+    "{7}]); or a boolean numpy array of the scores' shape (np.asarray(mask, dtype=bool))"
+)
+
+
+def _indices_of(query: int, correct: Any) -> list[int]:
+    """The gallery indices one query lists as relevant; bools and non-integers are refused."""
+    if isinstance(correct, np.ndarray):
+        if correct.ndim > 1 or not np.issubdtype(correct.dtype, np.integer):
+            raise TypeError(
+                f"relevant[{query}] is a {correct.ndim}-D {correct.dtype} array. {RELEVANT_FORMS}"
+            )
+        correct = correct.tolist()
+    if isinstance(correct, (bool, np.bool_)):
+        raise TypeError(f"relevant[{query}] is a bool, which reads as an index. {RELEVANT_FORMS}")
+    if isinstance(correct, (int, np.integer)):
+        return [int(correct)]
+    if not isinstance(correct, (list, tuple, set, frozenset, range)):
+        raise TypeError(
+            f"relevant[{query}] is a {type(correct).__name__} {correct!r:.40}. {RELEVANT_FORMS}"
+        )
+    items = list(correct)
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, np.integer)):
+            raise TypeError(
+                f"relevant[{query}] holds {item!r} ({type(item).__name__}); indices must be ints "
+                f"(a row of True/False is a mask). {RELEVANT_FORMS}"
+            )
+    return [int(item) for item in items]
 
 
 def _relevance(scores: np.ndarray, relevant: Any) -> np.ndarray:
-    """Return a boolean (queries, gallery) matrix from a matrix or a list of index collections."""
+    """Return a boolean (queries, gallery) matrix from any of the forms in RELEVANT_FORMS.
+
+    Anything else, or anything that could be read two ways (a nested list of bools, a 0/1 int
+    matrix), is refused with a message that lists the accepted forms.
+    """
     n_queries, n_gallery = scores.shape
     if isinstance(relevant, np.ndarray) and relevant.dtype == bool:
         if relevant.shape != scores.shape:
             raise ValueError(f"relevant has shape {relevant.shape}, scores {scores.shape}")
         mask = relevant
     else:
+        if isinstance(relevant, np.ndarray) and relevant.ndim != 1:
+            raise TypeError(
+                f"relevant is a {relevant.ndim}-D {relevant.dtype} array, which could be a mask "
+                f"or index lists. {RELEVANT_FORMS}"
+            )
+        if isinstance(relevant, (str, bytes)) or not hasattr(relevant, "__iter__"):
+            raise TypeError(f"relevant is a {type(relevant).__name__}. {RELEVANT_FORMS}")
         items = list(relevant)
         if len(items) != n_queries:
             raise ValueError(f"relevant lists {len(items)} queries but scores has {n_queries}")
         mask = np.zeros(scores.shape, dtype=bool)
         for query, correct in enumerate(items):
-            indices = [correct] if isinstance(correct, (int, np.integer)) else list(correct)
-            for index in indices:
-                if not 0 <= int(index) < n_gallery:
+            for index in _indices_of(query, correct):
+                if not 0 <= index < n_gallery:
                     raise ValueError(
                         f"query {query}: relevant index {index} is outside the gallery (0..{n_gallery - 1})"
                     )
-                mask[query, int(index)] = True
+                mask[query, index] = True
     empty = np.flatnonzero(~mask.any(axis=1))
     if empty.size:
         raise ValueError(f"query {int(empty[0])} has no relevant item; Recall is undefined for it")
     return mask
 
 
+def _finite_scores(scores: Any) -> np.ndarray:
+    """Return scores as a float64 (queries, gallery) matrix, refusing NaN / inf naming the row."""
+    matrix = np.asarray(scores, dtype=np.float64)
+    if matrix.ndim != 2 or 0 in matrix.shape:
+        raise ValueError(
+            f"scores must be a non-empty (queries, gallery) matrix, got {matrix.shape}"
+        )
+    bad = np.argwhere(~np.isfinite(matrix))
+    if bad.size:
+        row, column = (int(i) for i in bad[0])
+        raise ValueError(
+            f"scores row {row} (column {column}) is {matrix[row, column]}: a NaN or infinite "
+            "score cannot be ranked (did the model or the training diverge?)"
+        )
+    return matrix
+
+
 def ranks(scores: Any, relevant: Any) -> np.ndarray:
     """Return, per query, the 1-based rank of its best-ranked relevant item.
 
     Ties are broken pessimistically: an irrelevant item with the same score ranks above.
-    `relevant` is a boolean matrix, or per query an index or a collection of indices.
+    `relevant` takes the forms in RELEVANT_FORMS; NaN or infinite scores are refused.
     """
-    matrix = np.asarray(scores, dtype=np.float64)
-    if matrix.ndim != 2:
-        raise ValueError(f"scores must be a (queries, gallery) matrix, got shape {matrix.shape}")
+    matrix = _finite_scores(scores)
     mask = _relevance(matrix, relevant)
     best_relevant = np.where(mask, matrix, -np.inf).max(axis=1)
     better_or_tied_wrong = ((matrix >= best_relevant[:, None]) & ~mask).sum(axis=1)
@@ -58,8 +116,11 @@ def ranks(scores: Any, relevant: Any) -> np.ndarray:
 
 
 def recall_at_k(scores: Any, relevant: Any, k: int) -> float:
-    """Share of queries with a relevant item in their top k. Introduced in lesson 04."""
-    if not isinstance(k, (int, np.integer)) or k < 1:
+    """Share of queries with a relevant item in their top k (the CLIP papers' R@K).
+
+    `relevant` takes one of the forms in RELEVANT_FORMS. Introduced in lesson 04.
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
     return float(np.mean(ranks(scores, relevant) <= k))
 
@@ -98,11 +159,12 @@ def winoground_passes(s00: Any, s01: Any, s10: Any, s11: Any) -> WinogroundPasse
         raise ValueError(
             f"s00, s01, s10, s11 must have one equal, non-zero length; got {[a.size for a in arrays]}"
         )
-    bad = [
-        name for name, a in zip(("s00", "s01", "s10", "s11"), arrays) if not np.isfinite(a).all()
-    ]
-    if bad:
-        raise ValueError(f"{bad[0]} holds NaN or infinite values")
+    for name, values in zip(("s00", "s01", "s10", "s11"), arrays):
+        if not np.isfinite(values).all():
+            item = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(
+                f"{name}[{item}] is {values[item]}: a NaN or infinite score cannot be compared"
+            )
     a00, a01, a10, a11 = arrays
     text = (a00 > a10) & (a11 > a01)
     image = (a00 > a01) & (a11 > a10)
@@ -139,6 +201,12 @@ def pairwise_preference(positive: Any, negative: Any) -> float:
         raise ValueError(
             f"positive and negative need one equal, non-zero length; got {pos.size}, {neg.size}"
         )
+    for name, values in (("positive", pos), ("negative", neg)):
+        if not np.isfinite(values).all():
+            item = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(
+                f"{name}[{item}] is {values[item]}: NaN or infinite scores cannot be compared"
+            )
     return float(np.mean(pos > neg))
 
 
@@ -215,9 +283,10 @@ def typographic_attack(
     All arguments are equal-length sequences of labels; a written label must differ from the true
     one. Introduced in notebooks/06_text_in_image.ipynb.
     """
+    names = ("clean_predictions", "attacked_predictions", "true_labels", "written_labels")
+    arguments = (clean_predictions, attacked_predictions, true_labels, written_labels)
     clean, attacked, truth, written = (
-        np.asarray(list(x), dtype=object)
-        for x in (clean_predictions, attacked_predictions, true_labels, written_labels)
+        np.asarray(string_list(x, name), dtype=object) for x, name in zip(arguments, names)
     )
     sizes = {len(clean), len(attacked), len(truth), len(written)}
     if len(sizes) != 1 or len(clean) == 0:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from mmlab.checks import string_list
+
 
 def _as_matrix(vectors: Any, what: str) -> np.ndarray:
     array = np.asarray(vectors, dtype=np.float64)
@@ -61,12 +63,26 @@ def top_k(scores: Any, k: int) -> TopK:
     matrix = np.asarray(scores, dtype=np.float64)
     if matrix.ndim != 2:
         raise ValueError(f"scores must be a (queries, gallery) matrix, got shape {matrix.shape}")
-    if not isinstance(k, (int, np.integer)) or not 1 <= k <= matrix.shape[1]:
+    if not np.isfinite(matrix).all():
+        row = int(np.argwhere(~np.isfinite(matrix))[0][0])
+        raise ValueError(f"scores row {row} contains NaN or infinite values; they cannot be ranked")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= matrix.shape[1]:
         raise ValueError(
             f"k must be an int between 1 and the gallery size {matrix.shape[1]}; got {k!r}"
         )
     order = np.argsort(-matrix, axis=1, kind="stable")[:, :k]
     return TopK(indices=order, scores=np.take_along_axis(matrix, order, axis=1))
+
+
+def _distinct_labels(labels: Any) -> list[str]:
+    """Labels as a list of distinct str; a repeated label would make accuracy ambiguous."""
+    labels = string_list(labels, "labels")
+    seen: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        if label in seen:
+            raise ValueError(f"labels[{index}] = {label!r} repeats labels[{seen[label]}]")
+        seen[label] = index
+    return labels
 
 
 def class_text_vectors(
@@ -78,12 +94,12 @@ def class_text_vectors(
     ensemble (averaging in embedding space). Each template must contain "{}" once.
     Introduced in notebooks/01_shared_space.ipynb; ensembles in notebooks/04_cross_modal_search.ipynb.
     """
-    if not labels:
-        raise ValueError("labels is empty: give at least two class names")
+    labels = _distinct_labels(labels)
+    templates = string_list(templates, "templates", allow_empty=True)
     if not templates:
         raise ValueError('templates is empty: use ["{}"] for the bare label')
     for index, template in enumerate(templates):
-        if not isinstance(template, str) or template.count("{}") != 1:
+        if template.count("{}") != 1:
             raise ValueError(f'template {index} ({template!r}) must contain "{{}}" exactly once')
     prompts = [template.format(label) for label in labels for template in templates]
     vectors = model.encode_text(prompts).reshape(len(labels), len(templates), -1).mean(axis=1)
@@ -102,6 +118,7 @@ class ZeroShot:
 
     def accuracy(self, true_labels: list[str]) -> float:
         """Share of images whose predicted label equals the true one."""
+        true_labels = string_list(true_labels, "true_labels")
         if len(true_labels) != len(self.predictions):
             raise ValueError(f"{len(true_labels)} true labels for {len(self.predictions)} images")
         unknown = sorted(set(true_labels) - set(self.labels))
@@ -121,10 +138,11 @@ def zero_shot(
 
     Introduced in notebooks/01_shared_space.ipynb. Returns a `ZeroShot`.
     """
-    text_vectors = class_text_vectors(model, list(labels), templates)
+    labels = _distinct_labels(labels)
+    text_vectors = class_text_vectors(model, labels, templates)
     cosines = cosine_matrix(image_vectors, text_vectors)
     return ZeroShot(
-        labels=list(labels),
+        labels=labels,
         predictions=np.argmax(cosines, axis=1),
         probabilities=model.probabilities(cosines, axis=1),
         cosines=cosines,

@@ -109,6 +109,12 @@ def train(
     for step in bar:
         batch = draw_batch(rng, config, step)
         loss = batch_loss(model, processor, batch, config.kind)
+        if not torch.isfinite(loss):
+            raise FloatingPointError(
+                f"step {step}: the loss is {loss.item()}, so training stopped (nothing was saved). "
+                f"The usual cause is a learning rate too high for this model (lr={config.lr:g}, "
+                f"warm-up {config.warmup_steps} steps): try 10x lower, or a longer warm-up"
+            )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         for group in optimizer.param_groups:

@@ -166,5 +166,5 @@ def test_winoground_passes_per_example():
 def test_winoground_ties_fail_and_nan_is_named():
     passes = winoground_passes([0.5], [0.5], [0.5], [0.5])
     assert not (passes.text[0] or passes.image[0] or passes.group[0])
-    with pytest.raises(ValueError, match="s10 holds NaN"):
+    with pytest.raises(ValueError, match=r"s10\[0\] is nan"):
         winoground_passes([0.5], [0.5], [np.nan], [0.5])

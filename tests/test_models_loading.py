@@ -17,7 +17,6 @@ import torch
 from models_fixtures import CAPTIONS
 
 import mmlab
-from mmlab.models import ModelNotAvailableError
 from mmlab.models.registry import DEFAULT_MODEL, embedded_names
 
 # Shared fixtures (tiny checkpoints saved once per session).
@@ -100,9 +99,11 @@ def test_only_safetensors_weights_are_loaded(tmp_path, tiny_dirs):
     state = load_file(folder / "model.safetensors")
     (folder / "model.safetensors").unlink()
     torch.save(state, folder / "pytorch_model.bin")
-    with pytest.raises(ModelNotAvailableError) as info:
+    with pytest.raises(ValueError) as info:  # refused before anything is read
         mmlab.load_model(str(folder))
-    assert str(folder) in str(info.value) and "safetensors" in str(info.value)
+    assert str(folder) in str(info.value) and "lacks the weights (model.safetensors" in str(
+        info.value
+    )
 
 
 def test_unsupported_model_type(tmp_path):

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from mmlab.models.loading import ModelNotAvailableError, load_model
 from mmlab.models.registry import DEFAULT_MODEL, available_models
-from mmlab.models.texts import TruncationWarning
+from mmlab.models.texts import TruncationWarning, UnknownWordsWarning
 
 __all__ = [
     "DEFAULT_MODEL",
     "ModelNotAvailableError",
     "TruncationWarning",
+    "UnknownWordsWarning",
     "available_models",
     "load_model",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from mmlab.models.images import load_rgb, split_batch
-from mmlab.models.texts import split_texts, tokenize, warn_if_truncated
+from mmlab.models.texts import split_texts, tokenize, warn_about_tokens
 
 # Above this many items, encode_* shows a tqdm progress bar (unless progress=False).
 PROGRESS_THRESHOLD = 512
@@ -23,12 +23,26 @@ def _features(output: Any) -> torch.Tensor:
     return output if isinstance(output, torch.Tensor) else output.pooler_output
 
 
-def _unit_rows(features: torch.Tensor) -> np.ndarray:
-    """Cast to float32 and divide each row by its L2 norm (the models do not normalise)."""
+def _unit_rows(features: torch.Tensor, what: str, offset: int) -> np.ndarray:
+    """Cast to float32 and divide each row by its L2 norm (the models do not normalise).
+
+    A row that is NaN, infinite or all zero is refused, naming `what`[offset + row]: such a
+    vector would rank anywhere and every score built on it would be wrong without a sign.
+    """
     features = features.to(torch.float32)
+    bad = ~torch.isfinite(features).all(dim=-1)
+    if bool(bad.any()):
+        row = offset + int(bad.nonzero()[0])
+        raise ValueError(
+            f"the model returned NaN or infinite values for {what}[{row}]: its weights are "
+            "probably broken (a training run that diverged, or a corrupt checkpoint)"
+        )
     norms = features.norm(dim=-1, keepdim=True)
     if bool((norms == 0).any()):
-        raise ValueError("the model returned an all-zero feature vector, which has no direction")
+        row = offset + int((norms[:, 0] == 0).nonzero()[0])
+        raise ValueError(
+            f"the model returned an all-zero vector for {what}[{row}]: it has no direction"
+        )
     return (features / norms).cpu().numpy()
 
 
@@ -86,21 +100,25 @@ class Embedder:
     def encode_text(
         self, texts: str | list[str], batch_size: int = 64, progress: bool | None = None
     ) -> np.ndarray:
-        """Embed a str or a list of str. Texts longer than the context are cut (one warning).
+        """Embed a str or a list of str. Texts longer than the context are cut, and words the
+        tokenizer does not know become its unknown token: one warning per call for each
+        (TruncationWarning, UnknownWordsWarning). A NaN or infinite output is refused, naming
+        the text.
 
         Introduced in notebooks/01_shared_space.ipynb.
         Returns an (n, dim) float32 array with unit-norm rows, in the order given.
         """
         items = split_texts(texts)
         tokenizer = self.processor.tokenizer
-        warn_if_truncated(tokenizer, items, self.context_length, self.name)
+        warn_about_tokens(tokenizer, items, self.context_length, self.name)
         pad_to_context = self.kind == "sigmoid"
         rows = []
         with torch.inference_mode():
             for start, stop in _batches(len(items), batch_size, progress, "texts"):
                 inputs = tokenize(tokenizer, items[start:stop], self.context_length, pad_to_context)
                 inputs = {key: value.to(self.device) for key, value in inputs.items()}
-                rows.append(_unit_rows(_features(self.model.get_text_features(**inputs))))
+                features = _features(self.model.get_text_features(**inputs))
+                rows.append(_unit_rows(features, "texts", start))
         return np.concatenate(rows)
 
     def pixel_values(self, images: list[Any], offset: int = 0) -> torch.Tensor:
@@ -134,9 +152,8 @@ class Embedder:
             for start, stop in _batches(len(items), batch_size, progress, "images"):
                 pixels = self.pixel_values(items[start:stop], offset=start)
                 pixels = pixels.to(device=self.device, dtype=self.dtype)
-                rows.append(
-                    _unit_rows(_features(self.model.get_image_features(pixel_values=pixels)))
-                )
+                features = _features(self.model.get_image_features(pixel_values=pixels))
+                rows.append(_unit_rows(features, "images", start))
         return np.concatenate(rows)
 
     def logits(self, cosines: np.ndarray) -> np.ndarray:

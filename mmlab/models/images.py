@@ -21,6 +21,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 
 ALLOWED = "a PIL image, a file path (str or Path), or a numpy array of shape (H, W) or (H, W, C)"
+_BYTES_REFUSED = (
+    "{where} is raw bytes, which are not accepted: expected " + ALLOWED + ". For the bytes of "
+    "an image file, pass PIL.Image.open(io.BytesIO(data))"
+)
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
 _WHITE = (255, 255, 255)
@@ -35,6 +39,8 @@ def split_batch(images: Any) -> list[Any]:
     """
     if images is None:
         raise TypeError(f"images is None: expected {ALLOWED}, or a list of them")
+    if isinstance(images, (bytes, bytearray, memoryview)):
+        raise TypeError(_BYTES_REFUSED.format(where="images"))
     if isinstance(images, np.ndarray) and images.ndim == 4:
         items = list(images)
     elif isinstance(images, (Image.Image, str, Path, np.ndarray)):
@@ -65,6 +71,8 @@ def load_rgb(item: Any, index: int = 0) -> Image.Image:
         image = _checked_pil(item, where)
     elif isinstance(item, np.ndarray):
         image = _array_to_image(item, where)
+    elif isinstance(item, (bytes, bytearray, memoryview)):
+        raise TypeError(_BYTES_REFUSED.format(where=where))
     else:
         raise TypeError(f"{where} is a {type(item).__name__}: expected {ALLOWED}")
     return _to_rgb(ImageOps.exif_transpose(image), where)

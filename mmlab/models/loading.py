@@ -52,6 +52,39 @@ def _not_available(repo_id: str, why: str) -> ModelNotAvailableError:
     )
 
 
+# What a saved CLIP / SigLIP folder must hold: each entry is satisfied by any one of its options.
+REQUIRED_FILES = {
+    "the config": (("config.json",),),
+    "the weights": (("model.safetensors",), ("model.safetensors.index.json",)),
+    "the tokenizer": (("tokenizer.json",), ("vocab.json", "merges.txt"), ("spiece.model",)),
+    "the image processor": (("preprocessor_config.json",), ("processor_config.json",)),
+}
+
+
+def missing_files(folder: Path) -> list[str]:
+    """Name what a saved-model folder lacks (config, safetensors weights, tokenizer, image
+    processor), each with the file names that would supply it. Returns [] for a complete folder.
+    """
+    missing = []
+    for what, options in REQUIRED_FILES.items():
+        if not any(all((folder / name).is_file() for name in option) for option in options):
+            names = " or ".join(" + ".join(option) for option in options)
+            missing.append(f"{what} ({names})")
+    return missing
+
+
+def check_complete(folder: Path) -> None:
+    """Raise ValueError naming every file a saved-model folder lacks (see `missing_files`):
+    without its tokenizer files, for instance, a folder would load and give wrong text vectors."""
+    missing = missing_files(folder)
+    if missing:
+        raise ValueError(
+            f"{folder} is not a complete saved model: it lacks {'; '.join(missing)}. Save the "
+            "model and its processor together (model.save_pretrained(folder) and "
+            "processor.save_pretrained(folder)), or copy the missing files from where it came from"
+        )
+
+
 def resolve(name: str | os.PathLike | None) -> tuple[str, str, bool]:
     """Find where `name` lives: an embedded model, a local checkpoint folder or a Hub id.
 
@@ -66,6 +99,11 @@ def resolve(name: str | os.PathLike | None) -> tuple[str, str, bool]:
     embedded = embedded_path(text)
     if embedded is not None:
         return text, str(embedded), True
+    if not text.strip():
+        raise ValueError(
+            f"name={text!r} is empty: pass None for the default model ({DEFAULT_MODEL!r}), an "
+            "embedded name, a folder with a saved model or a Hugging Face id"
+        )
     folder = Path(text).expanduser()
     if folder.is_dir():
         if not (folder / "config.json").is_file():
@@ -93,11 +131,22 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        return torch.device(device)
+        chosen = torch.device(device)
     except (RuntimeError, TypeError) as error:
         raise ValueError(
             f"device={device!r} is not a torch device such as 'cpu' or 'cuda'"
         ) from error
+    here = ["cpu"]
+    if torch.cuda.is_available():
+        here += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if torch.backends.mps.is_available():
+        here.append("mps")
+    wanted = f"{chosen.type}:{chosen.index}" if chosen.index is not None else chosen.type
+    if chosen.type != "cpu" and not any(d == wanted or d.split(":")[0] == wanted for d in here):
+        raise ValueError(
+            f"device={device!r} is not available here; devices here: {', '.join(here)}"
+        )
+    return chosen
 
 
 def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torch.dtype:
@@ -135,6 +184,8 @@ def _load_parts(source: str, local_only: bool, dtype: Any) -> tuple[Any, Any]:
                     f"{source!r} is a {config.model_type!r} model; "
                     f"load_model supports {SUPPORTED_TYPES}"
                 )
+            if Path(source).is_dir():
+                check_complete(Path(source))
             model = AutoModel.from_pretrained(source, use_safetensors=True, dtype=dtype, **options)
             processor = AutoProcessor.from_pretrained(source, backend="pil", **options)
     finally:
@@ -163,6 +214,7 @@ def load_model(
     """
     display, source, local_only = resolve(name)  # before importing torch: fail fast
     import torch
+    from safetensors import SafetensorError
 
     from mmlab.models.embedder import Embedder
 
@@ -173,6 +225,12 @@ def load_model(
     except OSError as error:
         raise ModelNotAvailableError(
             f"could not load {display!r} from {source}: {error}"
+        ) from error
+    except SafetensorError as error:  # a truncated download or a file that is not safetensors
+        raise ModelNotAvailableError(
+            f"the weights of {display!r} ({source}, model.safetensors) are corrupt or not a "
+            f"safetensors file ({error}). Fix: download or copy the folder again; for an "
+            "embedded model, restore data/models/ from git (`git checkout data/models`)"
         ) from error
     except ImportError as error:  # e.g. Google's SigLIP tokenizers need sentencepiece + protobuf
         raise ImportError(f"{display!r} needs a package that is not installed: {error}") from error

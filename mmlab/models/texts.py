@@ -1,4 +1,5 @@
-"""Check texts and tokenise them for a model, warning once when any are cut to fit its context.
+"""Check texts and tokenise them for a model, warning once when any are cut to fit its context
+or hold words the model does not know.
 
 Introduced in notebooks/01_shared_space.ipynb.
 """
@@ -16,6 +17,10 @@ class TruncationWarning(UserWarning):
     """Some texts were longer than the model's context and were cut."""
 
 
+class UnknownWordsWarning(UserWarning):
+    """Some words are not in the model's vocabulary: it reads each as one unknown token."""
+
+
 def split_texts(texts: Any) -> list[str]:
     """Turn a str or a list/tuple/array of str into a list of str, refusing anything else.
 
@@ -26,6 +31,8 @@ def split_texts(texts: Any) -> list[str]:
         raise TypeError("texts is None: expected a str or a list of str")
     if isinstance(texts, str):
         return [texts]
+    if isinstance(texts, (bytes, bytearray)):
+        raise TypeError(f"texts is bytes {texts!r:.40}: decode it first, e.g. data.decode('utf-8')")
     if isinstance(texts, np.ndarray):
         texts = texts.tolist()
     if not isinstance(texts, Sequence):
@@ -41,18 +48,22 @@ def split_texts(texts: Any) -> list[str]:
     return items
 
 
-def warn_if_truncated(
+def warn_about_tokens(
     tokenizer: Any, texts: list[str], context_length: int, model_name: str
-) -> int:
-    """Warn once (TruncationWarning) if any text has more tokens than `context_length`.
+) -> tuple[int, list[str]]:
+    """Tokenise `texts` once and warn, once per call each, about what the model will not see:
+    texts longer than `context_length` (TruncationWarning) and words the tokenizer only knows
+    as its unknown token (UnknownWordsWarning: the toy models know the words of
+    `mmlab.toyworld.vocabulary()`, so "a purple elephant" and "a purple giraffe" are the same
+    text to them).
 
     Introduced in notebooks/01_shared_space.ipynb.
-    Returns how many texts will be cut.
+    Returns (how many texts will be cut, the distinct unknown words in order of appearance).
     """
-    lengths = [
-        len(ids)
-        for ids in tokenizer(texts, truncation=False, padding=False, verbose=False)["input_ids"]
-    ]
+    encoded = tokenizer(
+        texts, truncation=False, padding=False, verbose=False, return_offsets_mapping=True
+    )
+    lengths = [len(ids) for ids in encoded["input_ids"]]
     cut = [index for index, length in enumerate(lengths) if length > context_length]
     if cut:
         shown = ", ".join(str(index) for index in cut[:10]) + (", ..." if len(cut) > 10 else "")
@@ -62,7 +73,24 @@ def warn_if_truncated(
             TruncationWarning,
             stacklevel=3,
         )
-    return len(cut)
+    unknown: dict[str, None] = {}
+    touched = 0
+    unk_id = getattr(tokenizer, "unk_token_id", None)
+    for text, ids, offsets in zip(texts, encoded["input_ids"], encoded["offset_mapping"]):
+        found = [text[start:stop] for i, (start, stop) in zip(ids, offsets) if i == unk_id]
+        touched += bool(found)
+        unknown.update(dict.fromkeys(word.lower() for word in found))
+    if unk_id is not None and unknown:
+        words = list(unknown)
+        shown = ", ".join(repr(w) for w in words[:10]) + (", ..." if len(words) > 10 else "")
+        warnings.warn(
+            f"{len(words)} word(s) that {model_name} does not know ({shown}) in {touched} of "
+            f"{len(texts)} texts: each is read as one unknown token, so these texts lose them "
+            "(the toy models' words: mmlab.toyworld.vocabulary())",
+            UnknownWordsWarning,
+            stacklevel=3,
+        )
+    return len(cut), list(unknown)
 
 
 def tokenize(tokenizer: Any, texts: list[str], context_length: int, pad_to_context: bool) -> dict:

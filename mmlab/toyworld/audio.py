@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 from PIL import Image
 
-from mmlab.toyworld.scenes import Scene, ToyObject
+from mmlab.toyworld.scenes import Scene, ToyObject, check_rng
 from mmlab.toyworld.vocabulary import COLORS, SHAPES
 
 SAMPLE_RATE = 8000
@@ -87,6 +87,8 @@ def waveform(scene: Scene, rng: np.random.Generator | None = None) -> np.ndarray
 
 def waveforms(scenes: list[Scene], rng: np.random.Generator | None = None) -> np.ndarray:
     """Return the sounds of several scenes as a float32 array (len(scenes), N_SAMPLES)."""
+    if rng is not None:
+        check_rng(rng)
     n_tone = int(TONE_SECONDS * SAMPLE_RATE)
     out = np.zeros((len(scenes), N_SAMPLES), dtype=np.float32)
     offsets = (

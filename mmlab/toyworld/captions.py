@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from mmlab.toyworld.scenes import MAX_OBJECTS, Scene, ToyObject, relations
+from mmlab.toyworld.scenes import MAX_OBJECTS, Scene, ToyObject, check_rng, relations
 from mmlab.toyworld.vocabulary import (
     COUNT_WORDS,
     OCR_PHRASE,
@@ -125,7 +125,7 @@ def plan_for(
     """
     check_choice(detail, DETAILS, "detail")
     if draws is None and rng is not None:
-        draws = rng.random(DRAWS_PER_CAPTION).tolist()
+        draws = check_rng(rng).random(DRAWS_PER_CAPTION).tolist()
     groups: dict[tuple, list[ToyObject]] = {}
     for obj in sorted(scene.objects, key=lambda o: (o.row, o.col)):
         groups.setdefault(_key(obj, detail), []).append(obj)

@@ -21,7 +21,14 @@ import numpy as np
 
 from mmlab.toyworld.captions import CaptionPlan, Phrase, holds, plan_for, text
 from mmlab.toyworld.heldout import is_held_out, plan_mentions_held_out
-from mmlab.toyworld.scenes import GRID_COLS, GRID_ROWS, ROWS_WITH_WORD, Scene, with_objects
+from mmlab.toyworld.scenes import (
+    GRID_COLS,
+    GRID_ROWS,
+    ROWS_WITH_WORD,
+    Scene,
+    check_rng,
+    with_objects,
+)
 from mmlab.toyworld.vocabulary import COLORS, SHAPES, check_choice
 
 KINDS: tuple[str, ...] = (
@@ -257,6 +264,8 @@ def hard_negative(
     composition. `plan` fixes the positive caption (default: `plan_for(scene, detail, rng)`).
     """
     check_choice(kind, KINDS, "hard-negative kind")
+    if rng is not None:
+        check_rng(rng)
     plan = plan if plan is not None else plan_for(scene, detail, rng)
     found = _find(scene, kind, plan, rng, holdout, with_scene=True)
     if found is None:

@@ -28,6 +28,7 @@ from mmlab.toyworld.scenes import (
     WORD_JITTER,
     Scene,
     ToyObject,
+    check_rng,
 )
 from mmlab.toyworld.vocabulary import (
     COLORS,
@@ -169,6 +170,7 @@ def sample_scenes(
     restricts the (colour, shape) pairs, `n_objects` the object counts, `fonts` and `words` the
     rendered words (a share `words_fraction` of scenes carries one).
     """
+    check_rng(rng)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
         raise ValueError(f"number of scenes must be an int >= 0, got {n!r}")
     if not 0.0 <= words_fraction <= 1.0:

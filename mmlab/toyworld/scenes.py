@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
+
 from mmlab.toyworld.vocabulary import COLORS, FONTS, RENDERED_WORDS, SHAPES, SIZES, check_choice
 
 GRID_ROWS = 3
@@ -215,3 +217,14 @@ def scene_from_dict(data: dict) -> Scene:
 def with_objects(scene: Scene, objects: list[ToyObject] | tuple[ToyObject, ...]) -> Scene:
     """Return a copy of `scene` with other objects and the same background, word and font."""
     return replace(scene, objects=tuple(objects))
+
+
+def check_rng(rng: object) -> np.random.Generator:
+    """Return `rng` if it is a numpy Generator, else raise saying how to make one (a bare seed
+    such as 0 is refused rather than guessed at, so the call reads the same everywhere)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng is a {type(rng).__name__} ({rng!r:.40}): pass a numpy random Generator, "
+            f"e.g. np.random.default_rng({rng if isinstance(rng, int) else 0})"
+        )
+    return rng

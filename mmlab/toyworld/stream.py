@@ -15,7 +15,7 @@ from mmlab.toyworld.captions import DETAILS, DRAWS_PER_CAPTION, plan_for, text
 from mmlab.toyworld.negatives import training_negative
 from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
-from mmlab.toyworld.scenes import Scene
+from mmlab.toyworld.scenes import Scene, check_rng
 from mmlab.toyworld.vocabulary import check_choice
 
 
@@ -58,8 +58,7 @@ def training_batch(
     `audio=True` adds `.audio`, each scene's sound (mmlab.toyworld.audio); `pairs` and
     `n_objects` restrict the (colour, shape) pairs and object counts drawn.
     """
-    if isinstance(rng, int) or not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_rng(rng)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
     size = check_size(size)

@@ -1,5 +1,9 @@
-"""Every lesson runs top to bottom on a fresh kernel, offline, within its time budget; and every
-lesson is stored without outputs, so a learner opens it clean."""
+"""Every lesson runs top to bottom on a fresh kernel, offline, without hanging; and every lesson is
+stored without outputs, so a learner opens it clean.
+
+A lesson's time budget (its metadata) is a speed goal, measured by benchmarks/bench_lessons.py
+(`make bench`). Here it only sets a guard against hangs, HANG_FACTOR times the budget, so that a
+learner who runs `make test` on a busy laptop does not see red for a slow machine."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from expected import EXPECTED
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 DEFAULT_BUDGET_S = 120
+HANG_FACTOR = 5  # a lesson this many times over its budget is taken to hang
 
 
 def budget_of(path: Path) -> float:
@@ -51,13 +56,16 @@ def test_a_notebook_with_outputs_is_caught():
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=pytest.mark.timeout(budget_of(p)), id=p.name) for p in NOTEBOOKS],
+    [
+        pytest.param(p, marks=pytest.mark.timeout(HANG_FACTOR * budget_of(p)), id=p.name)
+        for p in NOTEBOOKS
+    ],
 )
-def test_lesson_runs_offline_within_budget(path, monkeypatch, tmp_path):
+def test_lesson_runs_offline(path, monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the kernel inherits this environment
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("MMLAB_RECORD", str(tmp_path / "recorded.json"))
-    execute(path, budget_of(path))
+    execute(path, budget_of(path), guard_s=HANG_FACTOR * budget_of(path))
     check_quoted_numbers(path.name, tmp_path / "recorded.json")
 
 
