@@ -214,3 +214,28 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def zero_shot_hits(encode_text: Any, vectors: Any, scenes: list) -> dict[str, np.ndarray]:
+    """Zero-shot colour and shape of single-object scenes from their vectors (sound or image).
+
+    Every "a {colour} {shape}" of the toy world is a prompt, embedded with `encode_text`; an
+    item's predicted colour and shape are those of its most similar prompt. Introduced in
+    notebooks/07_choosing_a_model.ipynb. Returns {"color": bool array, "shape": bool array},
+    one entry per scene (True where the prediction is right).
+    """
+    from mmlab.toyworld import COLORS, SHAPES
+
+    if len(scenes) != len(vectors):
+        raise ValueError(f"{len(vectors)} vectors for {len(scenes)} scenes")
+    crowded = [i for i, scene in enumerate(scenes) if len(scene.objects) != 1]
+    if crowded:
+        raise ValueError(f"scene {crowded[0]} has {len(scenes[crowded[0]].objects)} objects, not 1")
+    pairs = [(c, s) for c in COLORS for s in SHAPES]
+    prompts = encode_text([f"{'an' if c[0] in 'aeiou' else 'a'} {c} {s}" for c, s in pairs])
+    best = (np.asarray(vectors) @ np.asarray(prompts).T).argmax(axis=1)
+    truth = [(scene.objects[0].color, scene.objects[0].shape) for scene in scenes]
+    return {
+        "color": np.array([pairs[b][0] == t[0] for b, t in zip(best, truth)]),
+        "shape": np.array([pairs[b][1] == t[1] for b, t in zip(best, truth)]),
+    }
