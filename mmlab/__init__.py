@@ -37,6 +37,8 @@ _LAZY_MODULES = {
     "geometry",
     "bag_of_words",
     "typography",
+    "binding",
+    "paired",
     "lesson",
     "plots",
     "widgets",

@@ -1,6 +1,6 @@
 """A third modality for the binding lesson: each scene as a short synthetic sound.
 
-Introduced in the binding lesson (ImageBind at toy scale; its notebook is not written yet).
+Introduced in notebooks/07_choosing_a_model.ipynb (ImageBind at toy scale; see mmlab.binding).
 Every object adds a tone: its colour sets the pitch, its shape the timbre (which harmonics
 sound), its size the loudness and its column the onset (left objects sound first). numpy only;
 `listen()` wraps IPython's Audio widget and `spectrogram_image()` draws a spectrogram with Pillow.

@@ -1,0 +1,67 @@
+"""Binding a sound encoder to fixed target vectors (mmlab.binding) and the shipped encoders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mmlab import binding, toyworld
+
+
+def test_sound_features_keep_pitch_apart():
+    singles = toyworld.load("singles").scenes
+    circles = [s for s in singles if s.objects[0].shape == "circle"]  # pure tones
+    features = binding.sound_features(toyworld.waveforms(circles))
+    assert features.shape == (len(circles), 384) and features.dtype == np.float32
+    peak = {}
+    for scene, row in zip(circles, features):
+        peak.setdefault(scene.objects[0].color, set()).add(int(row.argmax()))
+    assert all(len(bins) == 1 for bins in peak.values())  # one colour, one loudest bin
+    assert len({min(bins) for bins in peak.values()}) == len(peak)  # each colour its own bin
+
+
+def test_sound_features_name_the_bad_waveform():
+    waves = np.zeros((3, 4000), dtype=np.float32)
+    waves[2, 7] = np.nan
+    with pytest.raises(ValueError, match="waveform 2"):
+        binding.sound_features(waves)
+    with pytest.raises(ValueError, match="shape"):
+        binding.sound_features(np.zeros(4000))
+
+
+def _toy_problem(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    features = rng.normal(size=(n, 20)).astype(np.float32)
+    targets = features @ rng.normal(size=(20, 8)).astype(np.float32)
+    return features, targets / np.linalg.norm(targets, axis=1, keepdims=True)
+
+
+def test_bind_learns_the_pairing_and_a_shuffled_pairing_does_not():
+    torch.set_num_threads(1)
+    features, targets = _toy_problem()
+    paired = binding.bind(features, targets, steps=150, batch_size=64)
+    shuffled = binding.bind(features, targets[::-1].copy(), steps=150, batch_size=64)
+    assert paired.losses[-1] < 0.5 * paired.losses[0]
+    assert shuffled.losses[-1] > 2 * paired.losses[-1]
+    vectors = paired.encoder.encode(features)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    own = (vectors @ targets.T).argmax(axis=1) == np.arange(len(targets))
+    assert own.mean() > 0.5  # chance is 1 / 400
+
+
+def test_bind_refuses_bad_targets():
+    features, targets = _toy_problem(n=50)
+    with pytest.raises(ValueError, match="unit vectors"):
+        binding.bind(features, targets * 2)
+    with pytest.raises(ValueError, match="batch_size"):
+        binding.bind(features, targets, batch_size=51)
+    with pytest.raises(ValueError, match="features"):
+        binding.bind(features[:10], targets)
+
+
+def test_shipped_encoders_load_and_a_missing_one_is_named(tmp_path):
+    encoders = binding.load_encoders()
+    assert set(encoders) == set(binding.ENCODERS)
+    with pytest.raises(FileNotFoundError, match="python -m mmlab.binding"):
+        binding.load_encoders(tmp_path)
