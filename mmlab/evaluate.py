@@ -2,6 +2,8 @@
 scores, and typographic attack success.
 
 Recall@K follows the usual convention: a query is a hit when any correct item is in its top K.
+In IR terms that is success@K (hit rate); `mmlab.retrieval` (lesson 09) has IR recall@K (the
+share of the relevant items found), nDCG@K, MAP and paired tests, checked against trec_eval.
 Introduced in notebooks/04_cross_modal_search.ipynb (retrieval), notebooks/05_compositional_failures.ipynb
 (Winoground scores) and notebooks/06_text_in_image.ipynb (attack success). numpy only.
 """
