@@ -105,8 +105,9 @@ def bind(
     if not 2 <= batch_size <= len(x):
         raise ValueError(f"batch_size={batch_size} must lie between 2 and the {len(x)} pairs")
     generator = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
-    encoder = SoundEncoder(x.shape[1], y.shape[1])
+    with torch.random.fork_rng(devices=[]):  # seeded initial weights; the caller's RNG untouched
+        torch.manual_seed(seed)
+        encoder = SoundEncoder(x.shape[1], y.shape[1])
     optimiser = torch.optim.Adam(encoder.parameters(), lr=lr)
     losses = []
     labels = torch.arange(batch_size)
@@ -212,18 +213,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"saved to {args.out} in {time.perf_counter() - start:.0f} s")
 
 
-if __name__ == "__main__":
-    main()
-
-
-def zero_shot_hits(encode_text: Any, vectors: Any, scenes: list) -> dict[str, np.ndarray]:
+def zero_shot_hits(model: Any, vectors: Any, scenes: list) -> dict[str, np.ndarray]:
     """Zero-shot colour and shape of single-object scenes from their vectors (sound or image).
 
-    Every "a {colour} {shape}" of the toy world is a prompt, embedded with `encode_text`; an
-    item's predicted colour and shape are those of its most similar prompt. Introduced in
-    notebooks/07_choosing_a_model.ipynb. Returns {"color": bool array, "shape": bool array},
-    one entry per scene (True where the prediction is right).
+    Every "a {colour} {shape}" of the toy world is a label for mmlab.similarity.zero_shot with
+    `model`'s text tower; an item's predicted colour and shape are those of its best label.
+    Introduced in notebooks/07_choosing_a_model.ipynb. Returns {"color": bool array, "shape":
+    bool array}, one entry per scene (True where the prediction is right).
     """
+    from mmlab.similarity import zero_shot
     from mmlab.toyworld import COLORS, SHAPES
 
     if len(scenes) != len(vectors):
@@ -232,10 +230,14 @@ def zero_shot_hits(encode_text: Any, vectors: Any, scenes: list) -> dict[str, np
     if crowded:
         raise ValueError(f"scene {crowded[0]} has {len(scenes[crowded[0]].objects)} objects, not 1")
     pairs = [(c, s) for c in COLORS for s in SHAPES]
-    prompts = encode_text([f"{'an' if c[0] in 'aeiou' else 'a'} {c} {s}" for c, s in pairs])
-    best = (np.asarray(vectors) @ np.asarray(prompts).T).argmax(axis=1)
+    labels = [f"{'an' if c[0] in 'aeiou' else 'a'} {c} {s}" for c, s in pairs]
+    best = zero_shot(model, vectors, labels).predictions
     truth = [(scene.objects[0].color, scene.objects[0].shape) for scene in scenes]
     return {
         "color": np.array([pairs[b][0] == t[0] for b, t in zip(best, truth)]),
         "shape": np.array([pairs[b][1] == t[1] for b, t in zip(best, truth)]),
     }
+
+
+if __name__ == "__main__":
+    main()

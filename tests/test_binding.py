@@ -65,3 +65,17 @@ def test_shipped_encoders_load_and_a_missing_one_is_named(tmp_path):
     assert set(encoders) == set(binding.ENCODERS)
     with pytest.raises(FileNotFoundError, match="python -m mmlab.binding"):
         binding.load_encoders(tmp_path)
+
+
+def test_bind_leaves_the_global_torch_rng_alone_and_the_seed_fixes_the_weights():
+    rng = np.random.default_rng(0)
+    targets = rng.normal(size=(16, 8))
+    targets /= np.linalg.norm(targets, axis=1, keepdims=True)
+    features = rng.normal(size=(16, 4))
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    first = binding.bind(features, targets, steps=2, batch_size=8, seed=1).encoder
+    assert torch.equal(torch.rand(3), expected)
+    again = binding.bind(features, targets, steps=2, batch_size=8, seed=1).encoder
+    assert torch.equal(first.mlp[0].weight, again.mlp[0].weight)

@@ -282,3 +282,105 @@ def test_server_refuses_what_the_documentation_forbids(server):
     url = {"inputs": [{"content": [{"type": "image_url", "image_url": "http://x"}]}], "model": "m"}
     assert "image_url" in post(url)[1]
     assert post({"inputs": [voyage.text_piece("x")], "model": "m", "input_type": "x"})[0] == 400
+
+
+def _post_raw(server, body):
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        server.base_url + "/multimodalembeddings",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5):
+            return 200, ""
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())["detail"]
+
+
+def test_server_answers_400_naming_an_unreadable_image(server):
+    good = voyage.image_piece(voyage.png_bytes(pictures(1)[0]))
+    junk = {"content": [{"type": "image_base64", "image_base64": "data:image/png;base64,@@@"}]}
+    not_png = voyage.image_piece(b"not a picture at all")
+    status, detail = _post_raw(server, {"inputs": [good, junk], "model": "m"})
+    assert status == 400 and "inputs[1]" in detail
+    status, detail = _post_raw(server, {"inputs": [not_png, good], "model": "m"})
+    assert status == 400 and "inputs[0]" in detail
+
+
+def test_a_400_names_the_inputs_of_the_failing_request(server, client):
+    server.fail_next(400)
+    with pytest.raises(HostedAPIError, match=r"inputs 0\.\.9") as caught:
+        client.encode_text([f"text {i}" for i in range(10)])
+    assert caught.value.status == 400
+    client.encode_text(["cached 0", "cached 1"])  # these two now come from the cache
+    server.fail_next(400)
+    with pytest.raises(HostedAPIError, match=r"inputs 2\.\.3"):
+        client.encode_text(["cached 0", "cached 1", "new 2", "new 3"])
+
+
+def test_a_too_long_input_is_named_by_its_position_in_the_callers_list(server, client):
+    client.encode_text(["first", "second"])  # cached: the long one is third in the next call
+    with pytest.raises(ValueError, match="input 2 alone"):
+        client.encode_text(["first", "second", "x" * 400_000])
+
+
+def test_plain_http_is_refused_except_to_this_machine():
+    from mmlab.models.hosted.client import check_base_url
+
+    for url in ("http://api.example.com/v1", "ftp://example.com", "https://", "api.example.com"):
+        with pytest.raises(ValueError, match="https"):
+            HostedEmbedder("m", base_url=url, cache=False)
+    for url in ("https://api.voyageai.com/v1/", "http://127.0.0.1:8000/v1", "http://localhost/v1"):
+        assert check_base_url(url) == url.rstrip("/")
+
+
+def test_a_redirect_is_refused_and_the_key_goes_nowhere(client, monkeypatch):
+    import http.server
+    import threading
+
+    seen = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.end_headers()
+
+    target = http.server.HTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=target.serve_forever, daemon=True).start()
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(307)
+            self.send_header("Location", f"http://127.0.0.1:{target.server_address[1]}/v1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    redirect = http.server.HTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=redirect.serve_forever, daemon=True).start()
+    try:
+        moved = HostedEmbedder(
+            "m",
+            base_url=f"http://127.0.0.1:{redirect.server_address[1]}/v1",
+            key_variable="TEST_EMBED_KEY",
+            cache=False,
+            max_retries=0,
+        )
+        with pytest.raises(HostedAPIError, match="redirect") as caught:
+            moved.encode_text(["a red circle"])
+        assert caught.value.status == 307 and KEY not in str(caught.value)
+        assert seen == []  # the key never reached the redirect's target
+    finally:
+        for running in (redirect, target):
+            running.shutdown()
+            running.server_close()

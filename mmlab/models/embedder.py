@@ -98,12 +98,17 @@ class Embedder:
         )
 
     def encode_text(
-        self, texts: str | list[str], batch_size: int = 64, progress: bool | None = None
+        self,
+        texts: str | list[str],
+        batch_size: int = 64,
+        progress: bool | None = None,
+        pad_to_context: bool | None = None,
     ) -> np.ndarray:
         """Embed a str or a list of str. Texts longer than the context are cut, and words the
         tokenizer does not know become its unknown token: one warning per call for each
         (TruncationWarning, UnknownWordsWarning). A NaN or infinite output is refused, naming
-        the text.
+        the text. `pad_to_context`: pad every text to the full context (None: only for
+        SigLIP-style models, which were trained that way; notebooks/07 sets it to show why).
 
         Introduced in notebooks/01_shared_space.ipynb.
         Returns an (n, dim) float32 array with unit-norm rows, in the order given.
@@ -111,7 +116,8 @@ class Embedder:
         items = split_texts(texts)
         tokenizer = self.processor.tokenizer
         warn_about_tokens(tokenizer, items, self.context_length, self.name)
-        pad_to_context = self.kind == "sigmoid"
+        if pad_to_context is None:
+            pad_to_context = self.kind == "sigmoid"
         rows = []
         with torch.inference_mode():
             for start, stop in _batches(len(items), batch_size, progress, "texts"):

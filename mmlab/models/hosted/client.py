@@ -17,6 +17,7 @@ import os
 import random
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,33 @@ from mmlab.models.images import load_rgb, split_batch
 from mmlab.models.texts import split_texts
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Turn every 3xx answer into an HTTPError instead of following it with the key."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects())
+
+
+def check_base_url(url: str) -> str:
+    """Return `url` without a trailing slash; refuse anything but https, or http to this machine.
+
+    Introduced in notebooks/07_choosing_a_model.ipynb: plain http would send the key in clear.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return url.rstrip("/")
+    raise ValueError(
+        f"base_url={url!r}: use https:// (plain http:// only to 127.0.0.1 or localhost), "
+        "so that the API key never crosses a network in clear"
+    )
 
 
 class HostedAPIError(RuntimeError):
@@ -109,7 +137,7 @@ class HostedEmbedder:
         if not timeout_s > 0 or backoff_s < 0 or max_wait_s < 0:
             raise ValueError("timeout_s must be > 0, backoff_s and max_wait_s >= 0")
         self.name = model
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
         self.key_variable = key_variable
         self.dim = dim or output_dimension
         self.output_dimension = output_dimension
@@ -192,7 +220,7 @@ class HostedEmbedder:
             self.cache.get(key) if self.cache else None for key in keys
         ]
         missing = [i for i, row in enumerate(rows) if row is None]
-        batches = list(self.batches([pieces[i] for i in missing], batch_size))
+        batches = list(self.batches([pieces[i] for i in missing], batch_size, missing))
         if progress:
             from tqdm.auto import tqdm
 
@@ -200,7 +228,8 @@ class HostedEmbedder:
         done = 0
         for batch in batches:
             body = voyage.request_body(batch, self.name, input_type, self.output_dimension)
-            vectors = voyage.parse_response(self._post(body), len(batch))
+            inputs = (missing[done], missing[done + len(batch) - 1])
+            vectors = voyage.parse_response(self._post(body, inputs), len(batch))
             for vector in vectors:
                 index = missing[done]
                 rows[index] = vector
@@ -210,16 +239,20 @@ class HostedEmbedder:
         return self._finish(np.stack(rows))
 
     @staticmethod
-    def batches(pieces: list[dict], batch_size: int) -> Iterator[list[dict]]:
+    def batches(
+        pieces: list[dict], batch_size: int, indices: list[int] | None = None
+    ) -> Iterator[list[dict]]:
         """Split inputs into requests of at most `batch_size` inputs and the token limit.
 
-        Introduced in notebooks/07_choosing_a_model.ipynb.
+        `indices` are the inputs' positions in the caller's list (for error messages; default
+        0, 1, ...). Introduced in notebooks/07_choosing_a_model.ipynb.
         """
         batch: list[dict] = []
         tokens = 0
-        for index, piece in enumerate(pieces):
+        for position, piece in enumerate(pieces):
             cost = voyage.estimated_tokens(piece)
             if cost > voyage.MAX_TOKENS:
+                index = indices[position] if indices is not None else position
                 raise ValueError(f"input {index} alone is ~{cost:,} tokens, above the limit")
             if batch and (len(batch) == batch_size or tokens + cost > voyage.MAX_TOKENS):
                 yield batch
@@ -231,20 +264,9 @@ class HostedEmbedder:
 
     def _finish(self, matrix: np.ndarray) -> np.ndarray:
         """Truncate to `dim` coordinates when asked, then divide each row by its length."""
-        if self.truncate_to is not None:
-            if self.truncate_to > matrix.shape[1]:
-                raise ValueError(
-                    f"dim={self.truncate_to} but the provider returned {matrix.shape[1]} dimensions"
-                )
-            matrix = matrix[:, : self.truncate_to]
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        if (norms == 0).any():
-            bad = int(np.flatnonzero(norms[:, 0] == 0)[0])
-            raise voyage.MalformedResponseError(
-                f"embedding {bad} is all zeros: it has no direction"
-            )
-        self.dim = matrix.shape[1]
-        return (matrix / norms).astype(np.float32)
+        out = voyage.truncate_unit(matrix, self.truncate_to)
+        self.dim = out.shape[1]
+        return out
 
     # --- HTTP with retries ----------------------------------------------------------------------
     def _wait_s(self, attempt: int, header: str | None) -> float:
@@ -253,8 +275,12 @@ class HostedEmbedder:
             told = self.backoff_s * 2**attempt * random.uniform(0.5, 1.0)
         return min(told, self.max_wait_s)
 
-    def _post(self, body: dict) -> Any:
-        """Send one request, retrying 429 / 5xx / timeouts; return the decoded JSON answer."""
+    def _post(self, body: dict, inputs: tuple[int, int] = (0, 0)) -> Any:
+        """Send one request, retrying 429 / 5xx / timeouts; return the decoded JSON answer.
+
+        `inputs`: the first and last position, in the caller's list, of the inputs it carries.
+        Redirects are refused (urllib would re-send the key to wherever they point).
+        """
         key = os.environ.get(self.key_variable, "").strip()
         if not key:
             raise HostedAPIError(
@@ -274,14 +300,15 @@ class HostedEmbedder:
             self.stats["tries"] += 1
             last = attempt == tries - 1
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                with _NO_REDIRECTS.open(request, timeout=self.timeout_s) as response:
                     raw = response.read()
             except urllib.error.HTTPError as error:
                 status, detail = error.code, _redact(_detail(error.read()), key)
                 if status in RETRY_STATUSES and not last:
                     time.sleep(self._wait_s(attempt, error.headers.get("Retry-After")))
                     continue
-                raise HostedAPIError(self._explain(status, detail, attempt + 1), status) from None
+                message = self._explain(status, detail, attempt + 1, inputs)
+                raise HostedAPIError(message, status) from None
             except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
                 reason = getattr(error, "reason", error)
                 if not last:
@@ -294,7 +321,17 @@ class HostedEmbedder:
             return self._decode(raw, key)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _explain(self, status: int, detail: str, tries: int) -> str:
+    def _explain(self, status: int, detail: str, tries: int, inputs: tuple[int, int]) -> str:
+        if 300 <= status < 400:
+            return (
+                f"HTTP {status} from {self.base_url}: a redirect, refused (following it would "
+                "send the API key elsewhere); point base_url at the final address"
+            )
+        if status == 400:
+            return (
+                f"HTTP 400 from {self.base_url}: the request with inputs {inputs[0]}..{inputs[1]} "
+                f"was refused: {detail}"
+            )
         if status in (401, 403):
             return (
                 f"the provider refused the API key in ${self.key_variable} (HTTP {status}: "

@@ -63,6 +63,16 @@ def _check(body: Any, dim: int) -> list[dict]:
     return parts
 
 
+def _decode_image(url: str, index: int) -> Image.Image:
+    """The picture in a base64 data URL, as RGB; BadRequest naming inputs[index] if unreadable."""
+    try:
+        data = base64.b64decode(url.split(",", 1)[1], validate=True)
+        with Image.open(io.BytesIO(data)) as image:
+            return image.convert("RGB")
+    except (IndexError, ValueError, OSError) as problem:
+        raise BadRequest(f"inputs[{index}]: not a readable base64 image ({problem})") from None
+
+
 class LocalVoyageServer:
     """Serve POST /v1/multimodalembeddings on 127.0.0.1 (an ephemeral port) with `embedder`.
 
@@ -168,7 +178,10 @@ class LocalVoyageServer:
             self._malformed -= 1
             self.log.append({"status": 200, "inputs": len(parts), "malformed": True})
             return 200, b'{"object": "list", "data": [{"embedding": "oops"}]}', {}
-        vectors, usage = self._embed(parts, body.get("output_dimension"))
+        try:
+            vectors, usage = self._embed(parts, body.get("output_dimension"))
+        except BadRequest as problem:
+            return error(400, str(problem))
         self.log.append({"status": 200, "inputs": len(parts)})
         data = [
             {"object": "embedding", "embedding": vector.tolist(), "index": i}
@@ -186,14 +199,10 @@ class LocalVoyageServer:
             if texts:
                 out[texts] = self.embedder.encode_text([parts[i]["text"] for i in texts])
             if images:
-                decoded = []
-                for i in images:
-                    data = base64.b64decode(parts[i]["image_base64"].split(",", 1)[1])
-                    decoded.append(Image.open(io.BytesIO(data)).convert("RGB"))
-                    pixels += decoded[-1].width * decoded[-1].height
+                decoded = [_decode_image(parts[i]["image_base64"], i) for i in images]
+                pixels = sum(image.width * image.height for image in decoded)
                 out[images] = self.embedder.encode_image(decoded)
-        if size is not None:
-            out = out[:, :size] / np.linalg.norm(out[:, :size], axis=1, keepdims=True)
+        out = voyage.truncate_unit(out, size)
         words = sum(len(parts[i]["text"].split()) for i in texts)
         usage = {
             "text_tokens": words,

@@ -59,10 +59,11 @@ def image_piece(png: bytes) -> dict:
 
 
 def estimated_tokens(piece: dict) -> int:
-    """An upper estimate of what one input counts against the per-request token limit.
+    """An estimate of what one input counts against the per-request token limit.
 
-    Text: its UTF-8 byte count (a tokenizer never makes more tokens than bytes). Images: pixels
-    divided by 560, rounded up, as the documentation counts them.
+    Text: its UTF-8 byte count, an upper bound (a tokenizer never makes more tokens than bytes).
+    Images: pixels divided by 560, rounded up, as the documentation counts them — not an upper
+    bound: the provider may count a small image as more than its pixels.
     """
     total = 0
     for part in piece["content"]:
@@ -93,6 +94,24 @@ def request_body(
 
 class MalformedResponseError(ValueError):
     """The server answered 200 but its body is not the documented response."""
+
+
+def truncate_unit(matrix: np.ndarray, dim: int | None) -> np.ndarray:
+    """Keep the first `dim` columns (all when None) and scale each row to length 1, as float32.
+
+    Used by the client (`dim=`) and the local server (`output_dimension`). Introduced in
+    notebooks/07_choosing_a_model.ipynb. Raises ValueError when `dim` exceeds the width and
+    MalformedResponseError naming the first all-zero row.
+    """
+    if dim is not None:
+        if dim > matrix.shape[1]:
+            raise ValueError(f"dim={dim} but the embeddings have {matrix.shape[1]} dimensions")
+        matrix = matrix[:, :dim]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if (norms == 0).any():
+        bad = int(np.flatnonzero(norms[:, 0] == 0)[0])
+        raise MalformedResponseError(f"embedding {bad} is all zeros: it has no direction")
+    return (matrix / norms).astype(np.float32)
 
 
 def parse_response(payload: Any, expected: int) -> np.ndarray:
