@@ -1,15 +1,23 @@
-"""Paired comparisons of two systems on the same items (the exact sign test, a paired bootstrap)
-and one system against chance (the exact binomial test).
+"""Paired comparisons of two systems on the same items, and one system against chance.
 
-Introduced in notebooks/07_choosing_a_model.ipynb. When two models answer the same questions,
-only the items where they disagree say which is better; the sign test asks how surprising the
-split of those items would be if both were equally good (a fair coin per disagreement).
+Introduced in notebooks/07_choosing_a_model.ipynb (the exact sign test, a paired bootstrap of any
+statistic, the exact binomial test, AUROC). When two models answer the same questions, only the
+items where they disagree say which is better; the sign test asks how surprising the split of
+those items would be if both were equally good (a fair coin per disagreement).
+
+notebooks/09_retrieval_evaluation.ipynb adds the per-query tools: `differences`, a bootstrap
+interval of the mean difference, the randomisation (sign-flip) test, `compare` (both at once,
+with one verdict rule) and `queries_needed`. Pass per-query values of both systems on the same
+queries in the same order, never means. On 0/1 values (success@K) the randomisation test is
+computed exactly and equals the sign test.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -143,6 +151,7 @@ def paired_bootstrap(
     arrays = [np.asarray(x) for x in (*a, *b)]
     if any(len(x) != n_items for x in arrays):
         raise ValueError(f"every array must hold one row per item ({n_items})")
+    resamples = _check_resamples(resamples)
     rng = np.random.default_rng(seed)
     observed = statistic(*a) - statistic(*b)
     draws = np.empty(resamples)
@@ -155,3 +164,174 @@ def paired_bootstrap(
     side = min(np.mean(draws <= 0), np.mean(draws >= 0))
     p_value = min(1.0, 2 * max(side, 1 / resamples))
     return BootstrapDifference(float(observed), float(low), float(high), float(p_value), resamples)
+
+
+# Per-query comparisons (notebooks/09_retrieval_evaluation.ipynb).
+
+EXACT_LIMIT = 16  # the exact randomisation test enumerates 2**n sign patterns: n <= 16 only
+MIN_RESAMPLES = 100  # fewer resamples give no usable interval or p-value
+
+
+def differences(a: Any, b: Any) -> np.ndarray:
+    """Return a - b per query, after checking both are equal-length, finite, 1-D arrays."""
+    first = np.asarray(a, dtype=np.float64)
+    second = np.asarray(b, dtype=np.float64)
+    if first.ndim != 1 or first.shape != second.shape or first.size < 2:
+        raise ValueError(
+            f"a and b must be per-query values of one equal length >= 2; got shapes "
+            f"{first.shape} and {second.shape}"
+        )
+    for name, values in (("a", first), ("b", second)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise ValueError(f"{name}[{int(bad[0])}] is {values[bad[0]]}; values must be finite")
+    return first - second
+
+
+def _check_resamples(n_resamples: Any) -> int:
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
+        raise ValueError(f"n_resamples must be an int, got {n_resamples!r}")
+    if n_resamples < MIN_RESAMPLES:
+        raise ValueError(f"n_resamples={n_resamples}: need at least {MIN_RESAMPLES}")
+    return int(n_resamples)
+
+
+def _is_binary(diff: np.ndarray) -> bool:
+    """True when every difference is -1, 0 or 1 (two systems' 0/1 values, such as success@K)."""
+    return bool(np.isin(diff, (-1.0, 0.0, 1.0)).all())
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Mean of a - b over queries, its bootstrap interval, and the randomisation test's p.
+
+    `method` names how p was computed: "exact sign test" (0/1 values), "exact randomisation"
+    (at most EXACT_LIMIT non-zero differences) or "Monte Carlo randomisation" (then p is never
+    below 1 / (n_resamples + 1), its floor)."""
+
+    mean_difference: float
+    low: float
+    high: float
+    confidence: float
+    p_value: float
+    n_queries: int
+    n_resamples: int
+    method: str = "Monte Carlo randomisation"
+
+    def p_text(self) -> str:
+        """The p-value as a lesson prints it: "p < 1/(N+1)" at the Monte Carlo floor."""
+        floor = 1 / (self.n_resamples + 1)
+        if self.method.startswith("Monte Carlo") and self.p_value <= floor:
+            return f"p < 1/{self.n_resamples + 1:,} (no resample reached the observed difference)"
+        return f"p = {self.p_value:.2g}"
+
+    def verdict(self, a: str, b: str, alpha: float = 0.05) -> str:
+        """The one rule: a difference is claimed when the test's p < alpha, in the direction of
+        the mean difference; otherwise "no detectable difference". Returns one clause."""
+        if self.p_value >= alpha or self.mean_difference == 0:
+            return f"no detectable difference between {a} and {b}"
+        return f"{a} is better" if self.mean_difference > 0 else f"{b} is better"
+
+    def __str__(self) -> str:
+        return (
+            f"mean difference {self.mean_difference:+.4f}, {self.confidence:.0%} CI "
+            f"[{self.low:+.4f}, {self.high:+.4f}], {self.method} {self.p_text()} "
+            f"({self.n_queries} queries)"
+        )
+
+
+def bootstrap_interval(
+    a: Any, b: Any, *, confidence: float = 0.95, n_resamples: int = 10_000, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean per-query difference a - b: resample queries
+    with replacement (the pair stays together), take the mean difference each time, and keep
+    the middle `confidence` share of those means. Returns (low, high)."""
+    diff = differences(a, b)
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    n_resamples = _check_resamples(n_resamples)
+    rng = np.random.default_rng(seed)
+    means = np.empty(n_resamples)
+    for start in range(0, n_resamples, 1000):  # 1000 resamples at a time keeps memory small
+        size = min(1000, n_resamples - start)
+        picks = rng.integers(0, diff.size, size=(size, diff.size))
+        means[start : start + size] = diff[picks].mean(axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def _test_method(diff: np.ndarray, n_resamples: int) -> str:
+    changed = int(np.count_nonzero(diff))
+    if _is_binary(diff):
+        return "exact sign test"
+    if changed <= EXACT_LIMIT and 2**changed <= n_resamples:
+        return "exact randomisation"
+    return "Monte Carlo randomisation"
+
+
+def randomisation_test(a: Any, b: Any, *, n_resamples: int = 10_000, seed: int = 0) -> float:
+    """Two-sided p-value of the paired randomisation test: under "no difference" each query's
+    difference is as likely to have either sign, so flip signs and count how often |mean|
+    reaches the observed one. Queries with difference 0 do not change under a flip.
+
+    Exact on 0/1 values (differences -1, 0, 1): then it is the exact sign test and equals
+    `sign_test(a, b).p_value`. Exact over every sign pattern when at most EXACT_LIMIT
+    differences are non-zero and 2**those <= n_resamples; otherwise Monte Carlo with the +1
+    correction, so p is never below 1 / (n_resamples + 1). Returns the p-value."""
+    diff = differences(a, b)
+    n_resamples = _check_resamples(n_resamples)
+    method = _test_method(diff, n_resamples)
+    if method == "exact sign test":
+        return sign_test(diff > 0, diff < 0).p_value
+    changed = diff[diff != 0]
+    observed = abs(diff.sum())  # the same n divides every mean: compare sums
+    tolerance = 1e-12 * max(1.0, float(np.abs(diff).sum()))  # equal means must count as equal
+    if method == "exact randomisation":
+        signs = np.array(list(itertools.product((1.0, -1.0), repeat=changed.size)))
+        return float(np.mean(np.abs(signs @ changed) >= observed - tolerance))
+    rng = np.random.default_rng(seed)
+    count = 0
+    for start in range(0, n_resamples, 1000):
+        size = min(1000, n_resamples - start)
+        signs = rng.integers(0, 2, size=(size, changed.size)) * 2.0 - 1.0
+        count += int(np.sum(np.abs(signs @ changed) >= observed - tolerance))
+    return (count + 1) / (n_resamples + 1)
+
+
+def compare(
+    a: Any, b: Any, *, confidence: float = 0.95, n_resamples: int = 10_000, seed: int = 0
+) -> PairedComparison:
+    """Paired comparison of two systems' per-query values: mean a - b, its bootstrap interval
+    and the randomisation test's p-value (exact sign test on 0/1 values). Introduced in
+    notebooks/09_retrieval_evaluation.ipynb. Returns a PairedComparison."""
+    diff = differences(a, b)
+    low, high = bootstrap_interval(a, b, confidence=confidence, n_resamples=n_resamples, seed=seed)
+    return PairedComparison(
+        mean_difference=float(diff.mean()),
+        low=low,
+        high=high,
+        confidence=confidence,
+        p_value=randomisation_test(a, b, n_resamples=n_resamples, seed=seed),
+        n_queries=diff.size,
+        n_resamples=n_resamples,
+        method=_test_method(diff, n_resamples),
+    )
+
+
+def queries_needed(
+    sd_of_differences: float, effect: float, *, alpha: float = 0.05, power: float = 0.8
+) -> int:
+    """Queries a paired test needs to detect a mean difference `effect` with probability
+    `power` at two-sided level `alpha`, when per-query differences have standard deviation
+    `sd_of_differences`: n = ((z(1 - alpha/2) + z(power)) * sd / effect)^2 (normal
+    approximation; measure the sd on a pilot set of queries, and choose `effect` before
+    looking at the comparison you plan: the smallest difference worth detecting)."""
+    if not (math.isfinite(sd_of_differences) and sd_of_differences > 0):
+        raise ValueError(f"sd_of_differences must be a positive number, got {sd_of_differences!r}")
+    if not (math.isfinite(effect) and effect != 0):
+        raise ValueError(f"effect must be a non-zero number, got {effect!r}")
+    if not (0 < alpha < 1 and 0 < power < 1):
+        raise ValueError(f"alpha and power must be between 0 and 1; got {alpha!r}, {power!r}")
+    z = NormalDist().inv_cdf
+    return math.ceil(((z(1 - alpha / 2) + z(power)) * sd_of_differences / abs(effect)) ** 2)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from mmlab.retrieval import paired
+from mmlab import paired
 
 
 def scipy_sign_flip_p(a, b, n_resamples):
@@ -45,7 +45,7 @@ def test_monte_carlo_randomisation_test_is_close_to_exact_and_never_zero():
     exact = paired.randomisation_test(a, b, n_resamples=2**16)
     sampled = paired.randomisation_test(a, b, n_resamples=20_000, seed=1)
     assert sampled == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 20_000) + 1e-4)
-    far = paired.randomisation_test(np.ones(200), np.zeros(200), n_resamples=1000)
+    far = paired.randomisation_test(np.full(200, 0.5), np.zeros(200), n_resamples=1000)
     assert far == 1 / 1001
 
 
@@ -68,6 +68,37 @@ def test_compare_reports_everything():
     assert result.mean_difference == pytest.approx(0.2)
     assert 0 < result.low < 0.2 < result.high and result.p_value < 0.01
     assert result.n_queries == 50 and "95% CI" in str(result)
+    assert result.method == "exact sign test"
+    assert result.verdict("A", "B") == "A is better"
+    assert paired.compare(b, a, n_resamples=2000).verdict("A", "B") == "B is better"
+    tied = paired.compare(a, a[::-1], n_resamples=2000)
+    assert tied.verdict("A", "B") == "no detectable difference between A and B"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_randomisation_test_equals_the_sign_test_on_zero_one_values(seed):
+    rng = np.random.default_rng(seed)
+    a = rng.random(400) < 0.7
+    b = rng.random(400) < 0.7 - 0.02 * seed
+    ours = paired.randomisation_test(a.astype(float), b.astype(float))
+    assert ours == paired.sign_test(a, b).p_value
+    assert paired.compare(a, b).p_value == ours
+
+
+def test_monte_carlo_floor_is_printed_as_a_bound():
+    rng = np.random.default_rng(2)
+    a = rng.normal(1.0, 0.1, 300)
+    result = paired.compare(a, a - 0.5 - rng.random(300) * 0.1, n_resamples=1000)
+    assert result.method == "Monte Carlo randomisation" and result.p_value == 1 / 1001
+    assert "p < 1/1,001" in str(result)
+
+
+def test_exact_branch_is_capped():
+    rng = np.random.default_rng(4)
+    a = rng.random(40)
+    b = a - rng.normal(0.05, 0.2, 40)
+    result = paired.compare(a, b, n_resamples=2**30 // 2**10)  # 2**40 patterns: not enumerated
+    assert result.method == "Monte Carlo randomisation"
 
 
 def test_queries_needed_gives_the_asked_power_in_simulation():
@@ -91,5 +122,10 @@ def test_bad_input_is_refused():
         paired.bootstrap_interval([1, 0], [0, 0], confidence=95)
     with pytest.raises(ValueError, match="effect"):
         paired.queries_needed(0.3, 0)
+    for bad in (0, 1, 99, 1.5e4, True):
+        with pytest.raises(ValueError, match="n_resamples"):
+            paired.compare([1.0, 0.2, 0.4], [0.0, 0.1, 0.4], n_resamples=bad)
+    with pytest.raises(ValueError, match="n_resamples"):
+        paired.paired_bootstrap(np.mean, ([1.0, 2.0],), ([0.0, 1.0],), 2, resamples=0)
     with pytest.raises(ValueError, match="sd_of_differences"):
         paired.queries_needed(float("nan"), 0.1)

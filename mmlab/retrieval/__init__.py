@@ -6,7 +6,8 @@ Introduced in notebooks/09_retrieval_evaluation.ipynb. One module per idea:
 - `measures`: success@K (the CLIP papers' R@K), recall@K, reciprocal rank, nDCG@K, average
   precision, per query, from a score matrix and a graded relevance matrix;
 - `trec`: write and read TREC qrels and runs (what trec_eval, ir-measures and ranx read);
-- `paired`: paired bootstrap interval, randomisation test, queries needed for an effect;
+- the paired comparisons (bootstrap interval, randomisation test, queries needed) live in
+  `mmlab.paired` with lesson 07's sign test, and are re-exported here;
 - `ivf`: an inverted-file approximate index and its recall against exact search.
 
 `mmlab.evaluate` keeps lesson 04's one-relevant-item Recall@K and MRR (there recall and success
@@ -15,6 +16,13 @@ coincide); this package is the general case.
 
 from __future__ import annotations
 
+from mmlab.paired import (
+    PairedComparison,
+    bootstrap_interval,
+    compare,
+    queries_needed,
+    randomisation_test,
+)
 from mmlab.retrieval.measures import (
     average_precision,
     mean_measures,
@@ -25,13 +33,6 @@ from mmlab.retrieval.measures import (
     reciprocal_rank,
     success_at_k,
     success_of_results,
-)
-from mmlab.retrieval.paired import (
-    PairedComparison,
-    bootstrap_interval,
-    compare,
-    queries_needed,
-    randomisation_test,
 )
 
 __all__ = [
