@@ -1,5 +1,5 @@
-"""Exercises for notebooks/09_retrieval_evaluation.ipynb: average precision of one ranking, and an
-exact randomisation test over every sign pattern."""
+"""Exercises for notebooks/09_retrieval_evaluation.ipynb: nDCG with exponential gains, and an
+exact randomisation test over every sign pattern that equals the sign test on 0/1 values."""
 
 from __future__ import annotations
 
@@ -9,57 +9,68 @@ from typing import Any
 import numpy as np
 
 from mmlab.exercises.core import Question, call_answer
+from mmlab.paired import sign_test
 
 
-def _reference_ap(relevant: np.ndarray) -> float:
-    hits = np.flatnonzero(relevant)
-    return float(np.mean(np.arange(1, len(hits) + 1) / (hits + 1)))
+def _reference_ndcg(grades: np.ndarray, k: int) -> float:
+    discount = 1 / np.log2(np.arange(2, len(grades) + 2))
+    gains = 2.0 ** np.asarray(grades) - 1
+    ideal = np.sort(gains)[::-1]
+    return float((gains[:k] * discount[:k]).sum() / (ideal[:k] * discount[:k]).sum())
 
 
-class AveragePrecision(Question):
-    """Average precision of one full ranking given as a 0/1 array, best first."""
+class NdcgExponential(Question):
+    """nDCG@k of one full ranking with gains 2**grade - 1 (the notebook shows gains = grade)."""
 
-    name = "average_precision"
+    name = "ndcg_exponential"
     hints = [
-        "Precision at rank r is (relevant items in the top r) / r; np.cumsum counts the first part.",
-        "Average the precision only at the ranks where a relevant item sits, not at every rank.",
+        "The gain of an item is 2**grade - 1: grade 0 gives 0, grade 1 gives 1, grade 2 gives 3.",
+        "The ideal DCG sorts the *gains* from highest to lowest, then takes the same top k with "
+        "the same discount 1 / log2(rank + 1).",
     ]
     stub_code = """
-    def average_precision(relevant):
+    def ndcg_exponential(grades, k):
         raise NotImplementedError  # your code here
     """
     solution_code = """
-    def average_precision(relevant):
-        relevant = np.asarray(relevant) > 0
-        precision = np.cumsum(relevant) / np.arange(1, len(relevant) + 1)
-        return precision[relevant].mean()
+    def ndcg_exponential(grades, k):
+        gains = 2.0 ** np.asarray(grades) - 1
+        discount = 1 / np.log2(np.arange(2, len(gains) + 2))
+        ideal = np.sort(gains)[::-1]
+        return (gains[:k] * discount[:k]).sum() / (ideal[:k] * discount[:k]).sum()
     """
     wrong_code = """
-    def average_precision(relevant):
-        relevant = np.asarray(relevant) > 0
-        precision = np.cumsum(relevant) / np.arange(1, len(relevant) + 1)
-        return precision.mean()
+    def ndcg_exponential(grades, k):
+        gains = np.asarray(grades, dtype=float)
+        discount = 1 / np.log2(np.arange(2, len(gains) + 2))
+        ideal = np.sort(gains)[::-1]
+        return (gains[:k] * discount[:k]).sum() / (ideal[:k] * discount[:k]).sum()
     """
     setup_code = "import numpy as np"
-    success = "that is AP; its mean over queries is MAP."
+    success = "a grade-2 item now counts three times a grade-1 item; say which gain a figure uses."
 
     def find_problem(self, answer: Any) -> str | None:
         rng = np.random.default_rng(9)
-        cases = [np.array([1, 0, 0, 0]), np.array([0, 0, 0, 1]), np.array([0, 1, 0, 1, 1, 0])]
-        cases += [(rng.random(20) < 0.3).astype(int) | np.eye(1, 20, 19, dtype=int)[0]]
-        for relevant in cases:
-            got = call_answer(answer, relevant.copy())
-            where = f"(ranking {relevant.tolist()})"
+        cases = [
+            (np.array([2, 0, 0, 0]), 3),
+            (np.array([0, 1, 0, 2, 0]), 3),
+            (np.array([1, 2, 0, 0, 1, 0]), 2),
+            (np.array([0, 2, 0, 1, 0, 0, 1, 0]), 5),
+            (np.r_[rng.integers(0, 3, 19), 2], 10),
+        ]
+        for grades, k in cases:
+            got = call_answer(answer, grades.copy(), k)
+            where = f"(grades {grades.tolist()}, k = {k})"
             try:
                 value = float(got)
             except (TypeError, ValueError):
                 return f"return one number {where}, not {type(got).__name__}."
-            if not 0 <= value <= 1:
-                return f"average precision lies between 0 and 1; yours is {value:.3f} {where}."
-            if not np.isclose(value, _reference_ap(relevant)):
+            if not 0 <= value <= 1 + 1e-9:
+                return f"nDCG lies between 0 and 1; yours is {value:.3f} {where}."
+            if not np.isclose(value, _reference_ndcg(grades, k)):
                 return (
-                    f"your value {value:.4f} is not the average precision {where}; check which "
-                    "ranks you average over."
+                    f"your value {value:.4f} is not nDCG@{k} with gains 2**grade - 1 {where}; "
+                    "check the gains and the ideal order."
                 )
         return None
 
@@ -92,7 +103,10 @@ class ExactPValue(Question):
         return np.mean(means >= d.mean() - 1e-12)
     """
     setup_code = "import itertools\nimport numpy as np"
-    success = "every sign pattern tried: with few queries the test needs no random numbers."
+    success = (
+        "every sign pattern tried, and on 0/1 values it equals mmlab.paired.sign_test: flipping "
+        "the sign of a -1/+1 difference is the sign test's fair coin."
+    )
 
     def find_problem(self, answer: Any) -> str | None:
         cases = [
@@ -117,8 +131,16 @@ class ExactPValue(Question):
                     f"your p-value {value:.4f} is not the exact two-sided one {where}; a "
                     "difference in either direction counts as extreme."
                 )
+        rng = np.random.default_rng(5)
+        a, b = rng.random(12) < 0.7, rng.random(12) < 0.4
+        value = float(call_answer(answer, a.astype(float) - b.astype(float)))
+        if not np.isclose(value, sign_test(a, b).p_value):
+            return (
+                f"on 0/1 success values your p-value {value:.4f} differs from the sign test's "
+                f"{sign_test(a, b).p_value:.4f}; the two should agree."
+            )
         return None
 
 
-q1 = AveragePrecision()
+q1 = NdcgExponential()
 q2 = ExactPValue()
