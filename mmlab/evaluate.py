@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from mmlab.checks import string_list
+from mmlab.checks import finite_scores, positive_int, string_list
+from mmlab.retrieval.measures import reciprocal_rank, success_at_k
 from mmlab.similarity import _as_matrix
 
 RELEVANT_FORMS = (
@@ -89,19 +90,7 @@ def _relevance(scores: np.ndarray, relevant: Any) -> np.ndarray:
 
 def _finite_scores(scores: Any) -> np.ndarray:
     """Return scores as a float64 (queries, gallery) matrix, refusing NaN / inf naming the row."""
-    matrix = np.asarray(scores, dtype=np.float64)
-    if matrix.ndim != 2 or 0 in matrix.shape:
-        raise ValueError(
-            f"scores must be a non-empty (queries, gallery) matrix, got {matrix.shape}"
-        )
-    bad = np.argwhere(~np.isfinite(matrix))
-    if bad.size:
-        row, column = (int(i) for i in bad[0])
-        raise ValueError(
-            f"scores row {row} (column {column}) is {matrix[row, column]}: a NaN or infinite "
-            "score cannot be ranked (did the model or the training diverge?)"
-        )
-    return matrix
+    return finite_scores(scores)
 
 
 def ranks(scores: Any, relevant: Any) -> np.ndarray:
@@ -118,18 +107,23 @@ def ranks(scores: Any, relevant: Any) -> np.ndarray:
 
 
 def recall_at_k(scores: Any, relevant: Any, k: int) -> float:
-    """Share of queries with a relevant item in their top k (the CLIP papers' R@K).
+    """Share of queries with a relevant item in their top k: the CLIP papers' R@K, which in IR
+    terms is **success@K** (hit rate), not IR recall@K (`mmlab.retrieval.recall_at_k`, the share
+    of a query's relevant items found; lesson 09). The two coincide with one relevant item.
 
-    `relevant` takes one of the forms in RELEVANT_FORMS. Introduced in lesson 04.
+    `relevant` takes one of the forms in RELEVANT_FORMS; ties are broken pessimistically.
+    Introduced in lesson 04. Returns the mean of `mmlab.retrieval.success_at_k` over queries.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
-    return float(np.mean(ranks(scores, relevant) <= k))
+    k = positive_int(k)
+    matrix = _finite_scores(scores)
+    return float(success_at_k(matrix, _relevance(matrix, relevant), k).mean())
 
 
 def mean_reciprocal_rank(scores: Any, relevant: Any) -> float:
-    """Mean of 1 / rank of the first relevant item. Introduced in lesson 04."""
-    return float(np.mean(1.0 / ranks(scores, relevant)))
+    """Mean of 1 / rank of the first relevant item (ties pessimistic). Introduced in lesson 04.
+    Returns the mean of `mmlab.retrieval.reciprocal_rank` over queries."""
+    matrix = _finite_scores(scores)
+    return float(reciprocal_rank(matrix, _relevance(matrix, relevant)).mean())
 
 
 @dataclass(frozen=True)

@@ -213,3 +213,28 @@ def test_success_of_results_reads_result_lists():
     found = np.array([[2, 1, -1], [3, -1, -1]])
     np.testing.assert_array_equal(m.success_of_results(found, grades, 1), [0.0, 0.0])
     np.testing.assert_array_equal(m.success_of_results(found, grades, 2), [1.0, 0.0])
+
+
+def test_success_of_results_refuses_what_it_cannot_score():
+    grades = np.array([[0, 1, 0, 0], [1, 0, 0, 0]])
+    with pytest.raises(ValueError, match="query 1 has no relevant item"):
+        m.success_of_results(np.array([[0, 1], [2, 3]]), np.array([[0, 1, 0, 0], [0, 0, 0, 0]]), 1)
+    with pytest.raises(ValueError, match=r"query 0, result 1: index -2"):
+        m.success_of_results(np.array([[0, -2], [1, 2]]), grades, 2)
+    with pytest.raises(ValueError, match=r"query 1, result 0: index 4 is not an item \(0..3\)"):
+        m.success_of_results(np.array([[0, 1], [4, 2]]), grades, 2)
+    with pytest.raises(ValueError, match="grades must be integers"):
+        m.success_of_results(np.array([[0, 1], [1, 2]]), grades * 0.5, 1)
+    with pytest.raises(ValueError, match="int array"):
+        m.success_of_results(np.array([[0.0, 1.0], [1.0, 2.0]]), grades, 1)
+
+
+def test_first_relevant_rank_agrees_with_the_sorted_measures_under_ties():
+    rng = np.random.default_rng(11)
+    for _ in range(50):
+        scores = rng.integers(0, 3, size=(6, 8)).astype(float)  # many ties
+        grades = rng.integers(0, 3, size=(6, 8))
+        grades[np.arange(6), rng.integers(0, 8, 6)] = 1
+        sorted_rr = m.per_query(scores, grades, ["rr", "success@2"])
+        np.testing.assert_allclose(m.reciprocal_rank(scores, grades), sorted_rr["rr"])
+        np.testing.assert_array_equal(m.success_at_k(scores, grades, 2), sorted_rr["success@2"])

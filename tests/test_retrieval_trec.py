@@ -97,3 +97,10 @@ def test_bad_lines_and_ids_are_refused(tmp_path):
     scores[2, 5] = np.nan
     with pytest.raises(ValueError, match="scores row 2 \\(query 't2'\\), column 5"):
         trec.write_run(tmp_path / "r.txt", scores, queries, items)
+
+
+def test_read_qrels_refuses_a_negative_grade(tmp_path):
+    path = tmp_path / "qrels.txt"
+    path.write_text("q1 0 d1 1\nq1 0 d2 -1\n")
+    with pytest.raises(ValueError, match="line 2: grade -1 is negative"):
+        trec.read_qrels(path)

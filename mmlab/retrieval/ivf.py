@@ -87,7 +87,10 @@ class IVFIndex:
 
 def neighbour_recall(approximate: Any, exact: Any) -> np.ndarray:
     """Per query, the share of the exact top k that the approximate top k also found (ANN
-    recall@k; -1 slots never count). Both are (queries, k) index arrays."""
+    recall@k; -1 slots never count). Both are (queries, k) index arrays.
+
+    An item tied in score with the exact k-th neighbour but left out of `exact` counts as a miss
+    when the index returns it instead: pass exact lists from the same tie order (`top_k`)."""
     found, truth = np.asarray(approximate), np.asarray(exact)
     if found.shape != truth.shape or found.ndim != 2:
         raise ValueError(

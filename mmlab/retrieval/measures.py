@@ -16,7 +16,7 @@ The relevance contract
   drop them yourself, say how many, and evaluate the rest.
 - Ties are broken pessimistically: among items with equal scores, lower grades rank first, so
   every measure is the worst case over the orders a tie allows (the same convention as
-  `mmlab.evaluate.ranks`). trec_eval breaks ties by item id instead; see `ranking`.
+  `mmlab.evaluate.ranks`). trec_eval breaks ties by item id (descending) instead; see `ranking`.
 
 Names: "success@K" (hit rate; what the CLIP papers call R@K: the share of queries with at least
 one relevant item in the top K), "recall@K" (the IR sense: the share of a query's relevant items
@@ -31,20 +31,7 @@ from typing import Any
 
 import numpy as np
 
-
-def check_scores(scores: Any, query_ids: Any = None) -> np.ndarray:
-    """Return `scores` as a float64 (queries, items) matrix; refuse NaN / inf, naming the row."""
-    matrix = np.asarray(scores, dtype=np.float64)
-    if matrix.ndim != 2 or 0 in matrix.shape:
-        raise ValueError(f"scores must be a non-empty (queries, items) matrix, got {matrix.shape}")
-    bad = np.argwhere(~np.isfinite(matrix))
-    if bad.size:
-        row, col = (int(x) for x in bad[0])
-        name = f" (query {query_ids[row]!r})" if query_ids is not None else ""
-        raise ValueError(
-            f"scores row {row}{name}, column {col} is {matrix[row, col]}; scores must be finite"
-        )
-    return matrix
+from mmlab.checks import finite_scores, positive_int
 
 
 def check_grades(grades: Any, shape: tuple[int, int], query_ids: Any = None) -> np.ndarray:
@@ -78,7 +65,7 @@ def ranking(scores: Any, grades: Any) -> np.ndarray:
 
     Higher score first; ties put lower grades first (pessimistic), then lower item index.
     """
-    matrix = check_scores(scores)
+    matrix = finite_scores(scores)
     judged = check_grades(grades, matrix.shape)
     order = np.argsort(-matrix, axis=1, kind="stable")
     ordered = np.take_along_axis(matrix, order, axis=1)
@@ -91,12 +78,6 @@ def ranked_grades(scores: Any, grades: Any) -> np.ndarray:
     """Return the grade of the item at each rank, per query ((queries, items) int array)."""
     judged = check_grades(grades, np.shape(scores))
     return np.take_along_axis(judged, ranking(scores, judged), axis=1)
-
-
-def _check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
-    return int(k)
 
 
 # Each measure from the ranked grades `ranked` (and, for nDCG, the ideal order of the grades).
@@ -126,24 +107,35 @@ def _average_precision(ranked: np.ndarray) -> np.ndarray:
     return (precision * relevant).sum(axis=1) / relevant.sum(axis=1)
 
 
+def first_relevant_rank(scores: Any, grades: Any) -> np.ndarray:
+    """Per query the 1-based rank of its first relevant item, ties pessimistic: every
+    irrelevant item scoring at least as high as the best relevant one ranks above it. One pass
+    over the matrix, no sort (what success@K and reciprocal rank need)."""
+    matrix = finite_scores(scores)
+    relevant = check_grades(grades, matrix.shape) > 0
+    best = np.where(relevant, matrix, -np.inf).max(axis=1)
+    return ((matrix >= best[:, None]) & ~relevant).sum(axis=1) + 1
+
+
 def success_at_k(scores: Any, grades: Any, k: int) -> np.ndarray:
     """Per query 1.0 if a relevant item is in the top k, else 0.0 (the CLIP papers' "R@K")."""
-    return _success(ranked_grades(scores, grades), _check_k(k))
+    k = positive_int(k)
+    return (first_relevant_rank(scores, grades) <= k).astype(float)
 
 
 def recall_at_k(scores: Any, grades: Any, k: int) -> np.ndarray:
     """Per query the share of its relevant items that are in the top k (IR recall@K)."""
-    return _recall(ranked_grades(scores, grades), _check_k(k))
+    return _recall(ranked_grades(scores, grades), positive_int(k))
 
 
 def reciprocal_rank(scores: Any, grades: Any) -> np.ndarray:
     """Per query 1 / the rank of its first relevant item (the mean over queries is MRR)."""
-    return _reciprocal_rank(ranked_grades(scores, grades))
+    return 1.0 / first_relevant_rank(scores, grades)
 
 
 def ndcg_at_k(scores: Any, grades: Any, k: int) -> np.ndarray:
     """Per query DCG@k / ideal DCG@k, gains = grades, discount log2(rank + 1) (trec_eval's)."""
-    return _ndcg(ranked_grades(scores, grades), _check_k(k))
+    return _ndcg(ranked_grades(scores, grades), positive_int(k))
 
 
 def average_precision(scores: Any, grades: Any) -> np.ndarray:
@@ -184,13 +176,28 @@ def mean_measures(scores: Any, grades: Any, measures: list[str] | tuple[str, ...
 
 def success_of_results(indices: Any, grades: Any, k: int) -> np.ndarray:
     """Per query 1.0 if one of the first k listed items is relevant, else 0.0, for result lists
-    (such as an approximate index's `TopK.indices`; -1 marks an empty slot)."""
+    (such as an approximate index's `TopK.indices`; -1 marks an empty slot).
+
+    `grades` follows the relevance contract (a query with no relevant item is refused); every
+    index must be an int in [-1, number of items), else the query and slot are named."""
     found = np.asarray(indices)
-    judged = np.asarray(grades)
-    if found.ndim != 2 or found.shape[0] != judged.shape[0]:
+    if found.ndim != 2 or not np.issubdtype(found.dtype, np.integer):
         raise ValueError(
-            f"indices {found.shape} must be (queries, results) for {judged.shape[0]} queries"
+            f"indices must be a (queries, results) int array, got {found.dtype} {found.shape}"
         )
-    found = found[:, : _check_k(k)]
+    if np.ndim(grades) != 2 or np.shape(grades)[0] != found.shape[0]:
+        raise ValueError(
+            f"grades {np.shape(grades)} must be a (queries, items) matrix for the "
+            f"{found.shape[0]} queries of indices"
+        )
+    judged = check_grades(grades, np.shape(grades))
+    bad = np.argwhere((found < -1) | (found >= judged.shape[1]))
+    if bad.size:
+        row, slot = (int(i) for i in bad[0])
+        raise ValueError(
+            f"query {row}, result {slot}: index {found[row, slot]} is not an item "
+            f"(0..{judged.shape[1] - 1}) or -1 (an empty slot)"
+        )
+    found = found[:, : positive_int(k)]
     hit = np.take_along_axis(judged, np.maximum(found, 0), axis=1) > 0
     return (hit & (found >= 0)).any(axis=1).astype(float)

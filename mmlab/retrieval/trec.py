@@ -6,7 +6,8 @@ Introduced in notebooks/09_retrieval_evaluation.ipynb.
 - qrels (judgements): one line per relevant item, `query 0 item grade`; an item not listed for
   a query is not relevant to it.
 - run: one line per ranked item, `query Q0 item rank score tag`, best first. trec_eval ignores
-  the rank column: it re-sorts by score and breaks ties by item id, not pessimistically.
+  the rank column: it re-sorts by score and breaks ties by item id in descending order, not
+  pessimistically.
 
 Reading gives the dictionaries pytrec_eval takes ({query: {item: grade}} and
 {query: {item: score}}); `to_matrices` turns a run and qrels back into the score and grade
@@ -20,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from mmlab.retrieval.measures import check_grades, check_scores
+from mmlab.checks import finite_scores
+from mmlab.retrieval.measures import check_grades
 
 
 def _check_ids(ids: Any, n: int, what: str) -> list[str]:
@@ -62,7 +64,7 @@ def write_run(
 ) -> Path:
     """Write a score matrix as a TREC run: per query its items best first (ties in item order),
     with rank and score; `depth` keeps only the top `depth` items of each query."""
-    matrix = check_scores(scores, query_ids)
+    matrix = finite_scores(scores, query_ids)
     queries = _check_ids(query_ids, matrix.shape[0], "query")
     items = _check_ids(item_ids, matrix.shape[1], "item")
     order = np.argsort(-matrix, axis=1, kind="stable")[:, :depth]
@@ -89,13 +91,16 @@ def _rows(path: str | Path, fields: int, what: str) -> list[tuple[int, list[str]
 
 
 def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
-    """Read TREC qrels into {query: {item: grade}}; refuse a repeated pair or a bad grade."""
+    """Read TREC qrels into {query: {item: grade}}; refuse a repeated pair, a grade that is not an
+    integer, or a negative grade, naming the line."""
     qrels: dict[str, dict[str, int]] = {}
     for number, (query, _, item, grade) in _rows(path, 4, "qrels"):
         try:
             value = int(grade)
         except ValueError:
             raise ValueError(f"{path}, line {number}: grade {grade!r} is not an integer") from None
+        if value < 0:
+            raise ValueError(f"{path}, line {number}: grade {value} is negative (0 = not relevant)")
         if item in qrels.setdefault(query, {}):
             raise ValueError(f"{path}, line {number}: query {query!r}, item {item!r} repeated")
         qrels[query][item] = value
