@@ -123,6 +123,19 @@ def test_one_graph_over_both_modalities_filtered_afterwards_misses_the_pictures(
     assert np.mean([len(r) for r in rows]) < 2  # 10 asked for, almost none come back
 
 
+def test_ingest_into_postgres_is_incremental(table, tmp_path):
+    from index_fixtures import encode_pictures, make_pictures
+
+    from mmlab.index.ingest import ingest_folder
+
+    make_pictures(tmp_path, 9)
+    first = ingest_folder(table, encode_pictures, STAMP, tmp_path, batch_size=4, progress=False)
+    make_pictures(tmp_path, 2, seed=5, start=50)
+    second = ingest_folder(table, encode_pictures, STAMP, tmp_path, batch_size=4, progress=False)
+    assert (first.added, second.already_stored, second.added) == (9, 9, 2)
+    assert table.count("image") == 11
+
+
 def test_nothing_is_lost_when_the_server_crashes(server, table):
     v = unit(np.random.default_rng(2).normal(size=(30, DIM)))
     table.add([content_id(b"k%d" % i) for i in range(30)], v, "image", STAMP)

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mmlab.index.qdrant import MultiModalIndex
 from mmlab.index.stamp import ModelStamp, content_id
+
+if TYPE_CHECKING:
+    from mmlab.index.pgvector import PgIndex
 
 PICTURE_SUFFIXES = {".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp"}
 
@@ -50,7 +53,7 @@ def open_picture(path: Path) -> Any:
 
 
 def ingest_folder(
-    index: MultiModalIndex,
+    index: MultiModalIndex | PgIndex,
     encode_images: Callable[[list[Any]], Any],
     stamp: ModelStamp,
     folder: str | Path,
@@ -59,7 +62,8 @@ def ingest_folder(
 ) -> IngestReport:
     """Embed and add the pictures in `folder` that the index does not hold yet.
 
-    `encode_images` maps a list of PIL images to unit vectors (e.g. `model.encode_image`);
+    `index` is a `MultiModalIndex` (Qdrant) or a `PgIndex` (PostgreSQL); `encode_images` maps
+    a list of PIL images to unit vectors (e.g. `model.encode_image`);
     `stamp` names that model. Files are hashed first, the ids already stored are skipped, the
     rest are read, embedded and upserted `batch_size` at a time (a tqdm bar if `progress`).
     Payload: the file's name. Returns an IngestReport.

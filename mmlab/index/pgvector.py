@@ -160,6 +160,20 @@ class PgIndex:
                 )
         return out
 
+    @property
+    def collection(self) -> str:
+        """The table's name (what `MultiModalIndex` calls its collection)."""
+        return self.table
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` are already stored."""
+        from psycopg import sql
+
+        statement = sql.SQL("SELECT id FROM {t} WHERE id = ANY(%s::uuid[])").format(
+            t=sql.Identifier(self.table)
+        )
+        return {str(row[0]) for row in self.connection.execute(statement, (list(ids),))}
+
     def count(self, modality: str | None = None) -> int:
         from psycopg import sql
 
