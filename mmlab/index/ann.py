@@ -84,16 +84,18 @@ class EdgeIndex:
             where = qe.Filter(must=[condition])
         limit = max(ef, k) if post_filter else k
         params = qe.SearchParams(hnsw_ef=ef, exact=exact)
-        out = np.full((len(queries), k), -1, dtype=np.int64)
-        for row, query in enumerate(np.asarray(queries, dtype=np.float32)):
-            request = qe.QueryRequest(
+        requests = [
+            qe.QueryRequest(
                 limit=limit,
                 query=qe.Query.Nearest(query.tolist()),
                 filter=where,
                 params=params,
                 with_payload=post_filter,
             )
-            found = self.shard.query(request)
+            for query in np.asarray(queries, dtype=np.float32)
+        ]
+        out = np.full((len(requests), k), -1, dtype=np.int64)
+        for row, found in enumerate(self.shard.query_batch(qe.QueryBatchRequest(requests))):
             if post_filter and modality is not None:
                 found = [p for p in found if p.payload["modality"] == modality]
             ids = [int(p.id) for p in found[:k]]
