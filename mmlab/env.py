@@ -180,6 +180,8 @@ DEPENDENCIES = [
     ("tqdm", "tqdm"),
     ("ipywidgets", "ipywidgets"),
     ("jupyterlab", "jupyterlab"),
+    ("qdrant-client", "qdrant_client"),  # lesson 08
+    ("qdrant-edge-py", "qdrant_edge"),  # lesson 08
 ]
 CHECKPOINT_FILES = ["config.json", "model.safetensors", "tokenizer.json", "README.md"]
 

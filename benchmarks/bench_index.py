@@ -1,0 +1,116 @@
+"""Exact search against approximate (HNSW) search, one run: exact time per query (batched numpy)
+and the HNSW speed-up at recall@10 >= 0.95, text->image apart from image->image.
+
+    python benchmarks/bench_index.py                 # 100,000 x 512 (a few minutes on 2 cores)
+    python benchmarks/bench_index.py --n 1000000     # 1M x 512: 2 GB of vectors, a long build
+
+The vectors imitate a CLIP gallery: scenes drawn from a 24-dimensional latent space, projected
+to `--dim` dimensions; pictures and captions of the same scene differ by noise and by a constant
+offset per modality (the modality gap; centroid distance printed). The index is one HNSW graph
+over the pictures (Qdrant's engine in-process, qdrant-edge): the partition that lesson 08 shows
+is needed, queried by held-out pictures and by captions. Recall is against exact search. Goals
+(issue 19): exact <= 10 ms per query in batches at 1M x 512; HNSW >= 50x faster than exact at
+recall@10 >= 0.95. Timings are wall time on a shared machine: the best of --repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from mmlab.index.ann import EdgeIndex, exact_top_k, recall_at_k
+
+K = 10
+TARGET = 0.95
+EF_LADDER = (10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def gallery(n: int, queries: int, dim: int, gap: float, seed: int = 0):
+    """Pictures (n), held-out picture queries and caption queries, in chunks to spare memory."""
+    rng = np.random.default_rng(seed)
+    latent = 24
+    projection = rng.normal(size=(latent, dim))
+    image_side, text_side = unit(rng.normal(size=(2, dim)))
+
+    def draw(count: int, side: np.ndarray, noise: float) -> np.ndarray:
+        scenes = unit(rng.normal(size=(count, latent)) @ projection)
+        return unit(scenes + noise * rng.normal(size=(count, dim)) / np.sqrt(dim) + gap * side)
+
+    pictures = np.concatenate(
+        [draw(min(100_000, n - s), image_side, 0.3) for s in range(0, n, 100_000)]
+    )
+    scenes = unit(rng.normal(size=(queries, latent)) @ projection)
+    held_out = unit(
+        scenes + 0.3 * rng.normal(size=(queries, dim)) / np.sqrt(dim) + gap * image_side
+    )
+    captions = unit(scenes + 0.5 * rng.normal(size=(queries, dim)) / np.sqrt(dim) + gap * text_side)
+    return pictures, held_out, captions
+
+
+def best_time(call, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dim", type=int, default=512)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--gap", type=float, default=0.8)
+    parser.add_argument("--m", type=int, default=16)
+    parser.add_argument("--ef-construct", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+
+    pictures, held_out, captions = gallery(args.n, args.queries, args.dim, args.gap)
+    gap = np.linalg.norm(pictures[:10_000].mean(0) - captions.mean(0))
+    print(f"{args.n:,} pictures x {args.dim}; {args.queries} queries of each kind; gap {gap:.2f}")
+
+    index = EdgeIndex(args.dim, m=args.m, ef_construct=args.ef_construct)
+    start = time.perf_counter()
+    index.add(list(range(args.n)), pictures, "image")
+    built = index.build()
+    print(
+        f"HNSW (m {args.m}, ef_construct {args.ef_construct}): upsert + build {time.perf_counter() - start:.0f} s (build {built:.0f} s)"
+    )
+
+    for kind, queries in (("image->image", held_out), ("text->image", captions)):
+        exact_s = best_time(lambda q=queries: exact_top_k(q, pictures, K), args.repeats)
+        per_exact = exact_s / len(queries)
+        truth = exact_top_k(queries, pictures, K)
+        print(f"\n{kind}: exact (batched numpy) {1000 * per_exact:.2f} ms per query")
+        reached = None
+        for ef in EF_LADDER:
+            found = index.search(queries, K, ef=ef)
+            recall = recall_at_k(found, truth)
+            seconds = best_time(lambda q=queries, e=ef: index.search(q, K, ef=e), args.repeats)
+            per_ann = seconds / len(queries)
+            print(
+                f"  ef {ef:4d}: recall@{K} {recall:.3f}, {1000 * per_ann:.3f} ms per query, "
+                f"{per_exact / per_ann:5.1f}x exact"
+            )
+            if recall >= TARGET:
+                reached = (ef, per_exact / per_ann)
+                break
+        if reached:
+            print(
+                f"  {kind}: recall@{K} >= {TARGET} at ef {reached[0]}: {reached[1]:.1f}x faster than exact (goal 50x)"
+            )
+        else:
+            print(f"  {kind}: recall@{K} {TARGET} not reached by ef {EF_LADDER[-1]}")
+    index.close()
+
+
+if __name__ == "__main__":
+    main()
