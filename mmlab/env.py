@@ -96,8 +96,10 @@ def setup(seed: int = 0, device: str | None = None, allow_mps: bool = False) -> 
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    already_offline = os.environ.get("HF_HUB_OFFLINE") == "1"  # e.g. setup() ran before
     offline, reason = choose_offline()
     late = [name for name in ("transformers", "huggingface_hub") if name in sys.modules]
+    late = [] if already_offline else late
     if offline:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -118,6 +120,10 @@ def setup(seed: int = 0, device: str | None = None, allow_mps: bool = False) -> 
 
     torch.set_flush_denormal(True)
     print("numbers: denormals flushed to zero (tiny random models stay fast on CPU)")
+
+    from mmlab.plots import use_course_renderer
+
+    print(f"figures: plotly renderer {use_course_renderer()!r} (JupyterLab and exported HTML)")
     return Environment(seed=seed, device=chosen, offline=offline)
 
 
