@@ -40,6 +40,7 @@ _LAZY_MODULES = {
     "lesson",
     "plots",
     "widgets",
+    "playground",
     "exercises",
 }
 

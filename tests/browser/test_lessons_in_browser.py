@@ -5,7 +5,8 @@ figure was drawn, no widget shows an error, the browser logged no error, and, fr
 element boxes, that no text overlaps other text in an image grid or a figure, no thumbnail is
 under 96 px, no output is wider than the page and no curve is squeezed into a sliver of its axis.
 Then it saves the notebook, shuts its kernel down, reopens it and asserts that every widget is
-still drawn. One screenshot per lesson goes to build/screenshots/.
+still drawn, and that the notebook exported with nbconvert to HTML draws every figure too. One
+screenshot per lesson goes to build/screenshots/.
 
 Needs Debian's `chromium` and the `playwright` package (dev extras); without them the module is
 skipped with one line saying how to enable it. `.ci/run` installs the browser, and sets
@@ -126,7 +127,37 @@ def run_and_reopen(page, lab, name: str) -> dict:
     finally:
         page.evaluate("mmlab.closeAndShutdown()")
     seen["console_errors"] = list(page.console_errors)
+    seen["exported"] = exported_figures(page, lab.root / name)
     return seen
+
+
+def exported_figures(page, notebook: Path) -> tuple[int, int]:
+    """Export the saved, run notebook with `jupyter nbconvert --to html` (as a teacher would to
+    share it), open the file in the browser and return (plotly outputs, figures drawn)."""
+    from nbconvert import HTMLExporter
+    from playwright.sync_api import TimeoutError as Timeout
+
+    body, _ = HTMLExporter().from_filename(str(notebook))
+    target = notebook.with_suffix(".html")
+    target.write_text(body, encoding="utf-8")
+    outputs = [
+        output
+        for cell in json.loads(notebook.read_text())["cells"]
+        for output in cell.get("outputs", [])
+    ]
+    expected = sum("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs)
+    viewer = page.context.new_page()
+    try:
+        viewer.goto(target.as_uri())
+        script = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
+        try:
+            viewer.wait_for_function(script, arg=expected, timeout=30_000, polling=250)
+        except Timeout:
+            pass  # the count below says what was drawn
+        drawn = viewer.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+    finally:
+        viewer.close()
+    return expected, drawn
 
 
 @pytest.mark.parametrize(
@@ -145,6 +176,8 @@ def test_lesson_in_the_browser(name, page, lab):
     shot = seen["screenshot"]
     assert seen["layout"] == [], f"{name} (see {shot}):\n" + "\n".join(seen["layout"])
     assert seen["console_errors"] == []
+    expected, drawn = seen["exported"]
+    assert drawn == expected, f"exported HTML draws {drawn} of its {expected} plotly figures"
     if counts["widgetsSent"]:
         assert seen["saved_widget_state"], "widget state was not saved with the notebook"
     assert reopened["widgetErrors"] == [], "after save and reopen"
