@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,11 @@ def use_course_renderer() -> str:
 
     plotly.io.renderers.default = COURSE_RENDERER
     return COURSE_RENDERER
+
+
+def _title(text: str, width: int = 50) -> str:
+    """Wrap a figure title onto lines of at most `width` characters (plotly does not wrap)."""
+    return "<br>".join(textwrap.wrap(text, width)) if text else text
 
 
 def _short(text: str, width: int = 28) -> str:
@@ -107,7 +113,7 @@ def similarity_matrix(
                 source=_data_uri(image), xref="paper", yref="y", x=-0.01, y=row,
                 sizex=0.9, sizey=0.9, xanchor="right", yanchor="middle", layer="above",
             )  # fmt: skip
-    figure.update_layout(title=title, height=220 + 48 * n_rows, margin={"l": 80, "t": 60})
+    figure.update_layout(title=_title(title), height=240 + 48 * n_rows, margin={"l": 80, "t": 80})
     return figure
 
 
@@ -163,7 +169,7 @@ def matrix_frames(matrices: Sequence[Any], labels: Sequence[str], title: str = "
         for name in labels
     ]
     figure.update_layout(
-        title=title,
+        title=_title(title),
         sliders=[{"steps": steps, "currentvalue": {"prefix": "after step "}}],
         height=480,
         width=520,
@@ -229,7 +235,7 @@ def embedding_map(
                     text=[labels[i] for i in index], hovertemplate="%{text}<extra></extra>",
                 )
             )  # fmt: skip
-    figure.update_layout(title=title, height=560)
+    figure.update_layout(title=_title(title), height=560)
     return figure
 
 
@@ -309,5 +315,5 @@ def compare_bars(
             for series, values in groups.items()
         ]
     )
-    figure.update_layout(barmode="group", title=title, yaxis_title=yaxis, height=420)
+    figure.update_layout(barmode="group", title=_title(title), yaxis_title=yaxis, height=420)
     return figure

@@ -120,6 +120,7 @@
     const texts = (sel) => [...plot.querySelectorAll(sel)].filter((el) => visible(box(el)));
     const ticks = texts(".xaxislayer-above .xtick text, .yaxislayer-above .ytick text");
     const notes = texts(".annotation-text-g");
+    const sliders = texts(".slider-container text");
     if (title && visible(box(title))) {
       const t = box(title);
       if (t.left < svg.left - 1 || t.right > svg.right + 1 || t.top < svg.top - 1)
@@ -127,6 +128,9 @@
       for (const other of [...ticks, ...notes])
         if (overlap(t, box(other))) problems.push(`title overlaps ${label(other)}`);
     }
+    for (const s of sliders)
+      for (const t of ticks)
+        if (overlap(box(s), box(t))) problems.push(`slider text ${label(s)} overlaps ${label(t)}`);
     notes.forEach((a, i) =>
       notes.slice(i + 1).forEach((b) => {
         if (overlap(box(a), box(b))) problems.push(`annotations ${label(a)} and ${label(b)} overlap`);
@@ -136,7 +140,7 @@
       const labels = [...axis.querySelectorAll("text")].filter((el) => visible(box(el)));
       labels.forEach((a, i) =>
         labels.slice(i + 1).forEach((b) => {
-          if (overlap(box(a), box(b))) problems.push(`tick labels ${label(a)} and ${label(b)} overlap`);
+          if (labelsCollide(a, b)) problems.push(`tick labels ${label(a)} and ${label(b)} overlap`);
         }),
       );
     }
@@ -144,21 +148,42 @@
     return problems;
   }
 
-  // A line or scatter trace should fill a fair part of its x axis: a shape or annotation put at
-  // the wrong coordinate stretches the axis and leaves the curve a sliver.
+  // Two tick labels collide when their boxes overlap; rotated labels (plotly's tickangle) are
+  // parallel lines of text, which collide when their centre lines are closer than a line height.
+  function labelsCollide(a, b) {
+    const ra = box(a), rb = box(b);
+    if (!overlap(ra, rb)) return false;
+    const turn = (el) => Number((/rotate\((-?[\d.]+)/.exec(el.getAttribute("transform") || "") || [0, 0])[1]);
+    const angle = turn(a);
+    if (angle === 0 || angle !== turn(b)) return true;
+    const t = (angle * Math.PI) / 180;
+    const dx = (rb.left + rb.right - ra.left - ra.right) / 2;
+    const dy = (rb.top + rb.bottom - ra.top - ra.bottom) / 2;
+    const apart = Math.abs(-dx * Math.sin(t) + dy * Math.cos(t));
+    return apart < 0.9 * parseFloat(getComputedStyle(a).fontSize);
+  }
+
+  // The scatter traces on an x axis should together fill a fair part of it: a shape or an
+  // annotation put at the wrong coordinate stretches the axis and leaves the curve a sliver.
   function squeezedCurves(plot) {
     const problems = [];
     const layout = plot._fullLayout;
+    const extents = {};
     for (const trace of plot._fullData || []) {
-      if (trace.type !== "scatter" || !trace.x || trace.x.length < 3 || !trace.visible) continue;
-      const axis = layout[(trace.xaxis || "x").replace("x", "xaxis")];
+      if (trace.type !== "scatter" || !trace.x || trace.visible !== true) continue;
+      const name = (trace.xaxis || "x").replace("x", "xaxis");
+      const axis = layout[name];
       if (!axis || !["linear", "log"].includes(axis.type)) continue;
       const toAxis = (v) => (axis.type === "log" ? Math.log10(v) : Number(v));
       const xs = [...trace.x].filter((v) => v != null).map(toAxis).filter(Number.isFinite);
-      const span = Math.max(...xs) - Math.min(...xs);
-      const [lo, hi] = axis.range;
-      if (span > 0 && span / Math.abs(hi - lo) < 0.3)
-        problems.push(`trace ${JSON.stringify(trace.name)} fills ${((100 * span) / Math.abs(hi - lo)).toFixed(1)} % of its x axis (range ${lo.toPrecision(3)} to ${hi.toPrecision(3)})`);
+      const [lo, hi] = extents[name] || [Infinity, -Infinity];
+      extents[name] = [Math.min(lo, ...xs), Math.max(hi, ...xs)];
+    }
+    for (const [name, [lo, hi]] of Object.entries(extents)) {
+      const [from, to] = layout[name].range;
+      const share = (hi - lo) / Math.abs(to - from);
+      if (hi > lo && share < 0.3)
+        problems.push(`the data fill ${(100 * share).toFixed(1)} % of ${name} (range ${from.toPrecision(3)} to ${to.toPrecision(3)})`);
     }
     return problems;
   }
@@ -172,6 +197,13 @@
       if (r.width < minThumb || r.height < minThumb)
         problems.push(`thumbnail ${Math.round(r.width)} × ${Math.round(r.height)} px (under ${minThumb})`);
     }
+    images.forEach((a, i) =>
+      images.slice(i + 1).forEach((b) => {
+        const [ra, rb] = [box(a), box(b)];
+        if (ra.top < rb.bottom && rb.top < ra.bottom && Math.abs(ra.top - rb.top) > 1)
+          problems.push(`thumbnails in one row sit at staggered heights (${Math.round(ra.top - rb.top)} px)`);
+      }),
+    );
     const boxes = [...images, ...captions];
     boxes.forEach((a, i) =>
       boxes.slice(i + 1).forEach((b) => {
