@@ -26,6 +26,12 @@ TEST_USER_SETTINGS = {
 }
 
 
+# The debugger panel is not part of the course, and shutting a kernel down seconds after it
+# started (as the test does, twice per lesson) makes it log "Could not restore the debugger
+# state" while it is still asking the kernel; the test's JupyterLab runs without it.
+TEST_PAGE_CONFIG = {"disabledExtensions": {"@jupyterlab/debugger-extension": True}}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -41,6 +47,9 @@ class LabServer:
         for name, values in TEST_USER_SETTINGS.items():
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
             (settings / name).write_text(json.dumps(values))
+        config = scratch / "config"
+        (config / "labconfig").mkdir(parents=True, exist_ok=True)
+        (config / "labconfig" / "page_config.json").write_text(json.dumps(TEST_PAGE_CONFIG))
         self.log = scratch / "jupyterlab.log"
         command = [
             str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
@@ -56,6 +65,7 @@ class LabServer:
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+            "JUPYTER_CONFIG_DIR": str(config),
         }
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
