@@ -141,7 +141,7 @@ def training_curves(history: Any) -> go.Figure:
             )
     figure.update_xaxes(title_text="step")
     # No fixed width: the figure takes the notebook's width, so all three panels stay in view.
-    figure.update_layout(height=340, legend={"orientation": "h", "y": -0.25})
+    figure.update_layout(height=320, margin={"t": 50}, legend={"orientation": "h", "y": -0.3})
     return figure
 
 
