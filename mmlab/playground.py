@@ -67,8 +67,8 @@ class ScenePlayground:
             [("circle", "red", "large", (0, 0)), ("square", "blue", "small", (1, 2))]
         )]  # fmt: skip
         self.second = widgets.Checkbox(value=True, description="second object")
-        self.word = widgets.Dropdown(options=[("none", None), *[(w, w) for w in RENDERED_WORDS]],
-                                     value=None, description="word")  # fmt: skip
+        self.word = widgets.Dropdown(options=[("none", ""), *[(w, w) for w in RENDERED_WORDS]],
+                                     value="", description="word")  # fmt: skip
         self.picture, self.readout = widgets.HTML(), widgets.HTML()
         for control in self._controls():
             control.observe(lambda _: self.update(), names="value")
@@ -98,7 +98,7 @@ class ScenePlayground:
             ToyObject(c["shape"].value, c["color"].value, c["size"].value, *c["cell"].value)
             for c in chosen
         )
-        return Scene(objects, word=self.word.value)
+        return Scene(objects, word=self.word.value or None)
 
     def rank(self, scene: Scene) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """Cosines of the picture with its minimal-pair captions and with the zero-shot labels,

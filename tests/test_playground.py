@@ -38,6 +38,7 @@ def test_the_controls_make_the_scene_and_every_change_re_ranks(playground):
 
 
 def test_a_written_word_and_an_impossible_scene(playground):
+    assert playground.word.label == "none" and playground.scene().word is None
     playground.word.value = "blue"
     assert playground.scene().word == "blue" and "written" in caption(playground.scene())
     playground.objects[1]["cell"].value = (2, 1)  # the bottom row holds the word
