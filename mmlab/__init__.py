@@ -42,6 +42,7 @@ _LAZY_MODULES = {
     "lesson",
     "plots",
     "widgets",
+    "playground",
     "exercises",
 }
 

@@ -59,9 +59,13 @@ def hub_reachable(timeout: float = 2.0) -> bool:
     return bool(result and result[0])
 
 
+def _switched_on(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def choose_offline() -> tuple[bool, str]:
     """Decide offline mode before transformers is imported; return (offline, reason)."""
-    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if _switched_on("HF_HUB_OFFLINE"):
         return True, "HF_HUB_OFFLINE is set"
     if hub_reachable():
         return False, f"{HUB_HOST} is reachable"
@@ -122,12 +126,7 @@ def setup(
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     n_threads = choose_threads(threads)
-    already_offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {
-        "1",
-        "true",
-        "yes",
-        "on",
-    }
+    already_offline = _switched_on("HF_HUB_OFFLINE")  # e.g. by an earlier setup()
     offline, reason = choose_offline()
     late = [name for name in ("transformers", "huggingface_hub") if name in sys.modules]
     if offline:
@@ -163,6 +162,10 @@ def setup(
 
     torch.set_flush_denormal(True)
     print("numbers: denormals flushed to zero (tiny random models stay fast on CPU)")
+
+    from mmlab.plots import use_course_renderer
+
+    print(f"figures: plotly renderer {use_course_renderer()!r} (JupyterLab and exported HTML)")
     return Environment(seed=seed, device=chosen, offline=offline, threads=n_threads)
 
 

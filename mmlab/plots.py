@@ -1,15 +1,19 @@
 """Interactive plotly figures for the lessons. Each builder returns a `plotly.graph_objects.Figure`
 whose data the tests inspect; nothing is shown until the notebook displays it.
 
-Introduced in notebooks/01_shared_space.ipynb (similarity matrices), 02 (training curves and
-frames), 03 (shared-space maps) and 04 (result grids).
+Introduced in notebooks/00_welcome.ipynb (image grids, drawn as HTML), 01 (similarity
+matrices), 02 (training curves and frames), 03 (shared-space maps) and 04 (bar charts). No figure
+has a fixed width: each takes the notebook's width, so it fits a 1024-px window.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import io
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +22,23 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 MODALITY_MARKERS = {"image": "circle", "text": "x", "audio": "diamond"}
+# Plotly's own data (drawn by JupyterLab's plotly extension) plus an HTML copy with plotly.js
+# inlined once per kernel, which `jupyter nbconvert --to html` keeps: figures appear in both,
+# offline. (In a kernel plotly picks "plotly_mimetype" alone, which exported HTML cannot show.)
+COURSE_RENDERER = "plotly_mimetype+notebook"
+
+
+def use_course_renderer() -> str:
+    """Make COURSE_RENDERER plotly's default and return its name. Called by `mmlab.setup()`."""
+    import plotly.io
+
+    plotly.io.renderers.default = COURSE_RENDERER
+    return COURSE_RENDERER
+
+
+def _title(text: str, width: int = 50) -> str:
+    """Wrap a figure title onto lines of at most `width` characters (plotly does not wrap)."""
+    return "<br>".join(textwrap.wrap(text, width)) if text else text
 
 
 def _short(text: str, width: int = 28) -> str:
@@ -59,8 +80,8 @@ def similarity_matrix(
         [_short(t) for t in texts] if texts is not None else [f"text {j}" for j in range(n_cols)]
     )
     hover = [
-        [texts[j] if texts is not None else f"text {j}" for j in range(n_cols)]
-        for _ in range(n_rows)
+        [[row, texts[j] if texts is not None else f"text {j}"] for j in range(n_cols)]
+        for row in range(n_rows)
     ]
     low, high = zrange if zrange is not None else (float(matrix.min()), float(matrix.max()))
     figure = go.Figure(
@@ -74,10 +95,17 @@ def similarity_matrix(
             zmax=high,
             text=np.round(matrix, 2),
             texttemplate="%{text}" if n_rows * n_cols <= 144 else None,
-            hovertemplate="image %{y}<br>%{customdata}<br>score %{z:.3f}<extra></extra>",
+            hovertemplate=(
+                "picture %{customdata[0]}<br>caption %{x}: %{customdata[1]}"
+                "<br>score %{z:.3f}<extra></extra>"
+            ),
         )
     )
-    figure.update_xaxes(tickvals=list(range(n_cols)), ticktext=columns, tickangle=-40, side="top")
+    # Captions under the matrix (the title keeps the top to itself), thumbnails down the left.
+    figure.update_xaxes(
+        tickvals=list(range(n_cols)), ticktext=columns, tickangle=-40, side="bottom",
+        automargin=True,
+    )  # fmt: skip
     figure.update_yaxes(autorange="reversed", tickvals=list(range(n_rows)), ticktext=[""] * n_rows)
     if images is not None:
         for row, image in enumerate(images):
@@ -85,9 +113,7 @@ def similarity_matrix(
                 source=_data_uri(image), xref="paper", yref="y", x=-0.01, y=row,
                 sizex=0.9, sizey=0.9, xanchor="right", yanchor="middle", layer="above",
             )  # fmt: skip
-    figure.update_layout(
-        title=title, height=120 + 48 * n_rows, width=260 + 60 * n_cols, margin={"l": 80}
-    )
+    figure.update_layout(title=_title(title), height=240 + 48 * n_rows, margin={"l": 80, "t": 80})
     return figure
 
 
@@ -101,7 +127,7 @@ def training_curves(history: Any) -> go.Figure:
     scales = getattr(history, "scale", None)
     scales = history.logit_scale if scales is None else scales
     figure = make_subplots(
-        rows=1, cols=3, subplot_titles=("loss", "logit scale (1/temperature)", "val recall")
+        rows=1, cols=3, subplot_titles=("loss", "logit scale", "val recall"), horizontal_spacing=0.1
     )
     steps = list(getattr(history, "step", range(1, len(history.loss) + 1)))
     figure.add_trace(go.Scatter(x=steps, y=list(history.loss), name="loss"), row=1, col=1)
@@ -114,7 +140,8 @@ def training_curves(history: Any) -> go.Figure:
                 go.Scatter(x=list(history.eval_step), y=list(values), name=label), row=1, col=3
             )
     figure.update_xaxes(title_text="step")
-    figure.update_layout(height=320, width=980)
+    # No fixed width: the figure takes the notebook's width, so all three panels stay in view.
+    figure.update_layout(height=320, margin={"t": 50}, legend={"orientation": "h", "y": -0.3})
     return figure
 
 
@@ -142,7 +169,7 @@ def matrix_frames(matrices: Sequence[Any], labels: Sequence[str], title: str = "
         for name in labels
     ]
     figure.update_layout(
-        title=title,
+        title=_title(title),
         sliders=[{"steps": steps, "currentvalue": {"prefix": "after step "}}],
         height=480,
         width=520,
@@ -208,30 +235,69 @@ def embedding_map(
                     text=[labels[i] for i in index], hovertemplate="%{text}<extra></extra>",
                 )
             )  # fmt: skip
-    figure.update_layout(title=title, height=560, width=760)
+    figure.update_layout(title=_title(title), height=560)
     return figure
+
+
+def grid_html(
+    images: Sequence[Any], captions: Sequence[str], size: int = 96, title: str = ""
+) -> str:
+    """HTML for a wrapping grid of thumbnails, each with its caption underneath.
+
+    Thumbnails are `size` px (upscaled pixel by pixel, never blurred); captions wrap inside their
+    cell, so they cannot run into a neighbour; a caption's "\n" starts a new line. Used by
+    `image_grid` and by the search apps in mmlab.widgets. Returns the HTML string.
+    """
+    cells = [
+        f'<figure class="mmlab-grid-cell" style="margin:0;width:{size + 12}px">'
+        f'<img src="{_data_uri(image, max(size, 64))}" width="{size}" height="{size}" alt=""'
+        f' style="display:block;margin:0 auto;image-rendering:pixelated"/>'
+        f'<figcaption class="mmlab-grid-caption" style="font-size:12px;line-height:1.3;'
+        f'margin-top:4px;text-align:center;overflow-wrap:anywhere">'
+        f"{html.escape(caption).replace(chr(10), '<br>')}</figcaption></figure>"
+        for image, caption in zip(images, captions)
+    ]
+    heading = (
+        f'<div style="font-weight:bold;margin:4px 0">{html.escape(title)}</div>' if title else ""
+    )
+    return (
+        f'<div class="mmlab-grid">{heading}<div style="display:flex;flex-wrap:wrap;gap:10px 8px;'
+        f'align-items:flex-start">{"".join(cells)}</div></div>'
+    )
+
+
+@dataclass
+class ImageGrid:
+    """Thumbnails with a caption each, drawn as HTML (JupyterLab, exported HTML, any browser).
+
+    Made by `image_grid`; `images`, `titles`, `size` and `title` stay readable for tests.
+    """
+
+    images: list
+    titles: list[str]
+    size: int = 96
+    title: str = ""
+
+    def _repr_html_(self) -> str:
+        return grid_html(self.images, self.titles, self.size, self.title)
 
 
 def image_grid(
-    images: Sequence[Any], titles: Sequence[str], columns: int = 5, title: str = "", size: int = 96
-) -> go.Figure:
-    """A grid of thumbnails with a caption each (search results with their scores).
+    images: Sequence[Any], titles: Sequence[str], title: str = "", size: int = 96
+) -> ImageGrid:
+    """A grid of thumbnails with a caption each (search results with their scores, a quadruple
+    of pictures with their captions). Thumbnails are at least 96 px so that small details, such
+    as words written in a picture, can be read.
 
-    Introduced in notebooks/04_cross_modal_search.ipynb.
+    Introduced in notebooks/00_welcome.ipynb. Returns an `ImageGrid`; display it to draw it.
     """
-    if len(images) != len(titles) or not images:
+    if len(images) != len(titles) or not len(images):
         raise ValueError(
             f"need one title per image; got {len(images)} images, {len(titles)} titles"
         )
-    rows = -(-len(images) // columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=list(titles))
-    for index, image in enumerate(images):
-        array = np.asarray(image.convert("RGB") if hasattr(image, "convert") else image)
-        figure.add_trace(go.Image(z=array), row=index // columns + 1, col=index % columns + 1)
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    figure.update_layout(title=title, height=60 + rows * (size + 40), width=columns * (size + 40))
-    return figure
+    if size < 96:
+        raise ValueError(f"size={size}: thumbnails under 96 px are too small to read")
+    return ImageGrid(list(images), [str(t) for t in titles], size, title)
 
 
 def compare_bars(
@@ -249,5 +315,5 @@ def compare_bars(
             for series, values in groups.items()
         ]
     )
-    figure.update_layout(barmode="group", title=title, yaxis_title=yaxis, height=380, width=720)
+    figure.update_layout(barmode="group", title=_title(title), yaxis_title=yaxis, height=420)
     return figure

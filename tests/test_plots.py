@@ -20,7 +20,7 @@ def test_similarity_matrix_carries_scores_captions_and_thumbnails():
     assert list(figure.layout.xaxis.ticktext) == ["a red one", "a blue one"]
     assert len(figure.layout.images) == 3
     assert figure.layout.images[1].source.startswith("data:image/png;base64,")
-    assert heat.customdata[2][1] == "a blue one"
+    assert heat.customdata[2][1] == [2, "a blue one"]
 
 
 def test_similarity_matrix_checks_lengths():
@@ -86,11 +86,54 @@ def test_embedding_map_rejects_unknown_modality():
         plots.embedding_map(np.zeros((1, 2)), ["video"], ["red"])
 
 
-def test_image_grid_has_one_image_per_result_and_titles():
+def test_image_grid_draws_html_thumbnails_of_at_least_96_px_with_wrapping_captions():
     images = [Image.new("RGB", (32, 32), "red")] * 7
-    figure = plots.image_grid(images, [f"{i}: 0.5" for i in range(7)], columns=3)
-    assert len(figure.data) == 7 and figure.data[0].z.shape == (32, 32, 3)
-    assert [a.text for a in figure.layout.annotations][:2] == ["0: 0.5", "1: 0.5"]
+    grid = plots.image_grid(images, [f"{i}: a <long> caption\nsecond line" for i in range(7)])
+    page = grid._repr_html_()
+    assert page.count("<img") == 7 and page.count('class="mmlab-grid-caption"') == 7
+    assert 'width="96" height="96"' in page and "flex-wrap:wrap" in page
+    assert "overflow-wrap:anywhere" in page  # long words wrap inside their cell
+    assert "&lt;long&gt;" in page and "caption<br>second line" in page  # escaped, "\n" breaks
+    with pytest.raises(ValueError, match="under 96 px"):
+        plots.image_grid(images, ["x"] * 7, size=16)
+    with pytest.raises(ValueError, match="7 images, 6 titles"):
+        plots.image_grid(images, ["x"] * 6)
+
+
+def test_no_figure_has_a_fixed_width():
+    """A fixed width wider than the notebook hides part of a figure behind a scrollbar in a
+    1024-px window; every builder leaves the width to the page."""
+    history = SimpleNamespace(step=[1, 2, 3], loss=[3, 2, 1], logit_scale=[14, 15, 16])
+    figures = [
+        plots.similarity_matrix(np.eye(3), texts=["a", "b", "c"]),
+        plots.training_curves(history),
+        plots.embedding_map(np.zeros((2, 2)), ["image", "text"], ["red", "red"]),
+        plots.compare_bars({"toy": {"a": 1.0}}),
+    ]
+    assert [figure.layout.width for figure in figures] == [None] * 4
+
+
+def test_similarity_matrix_keeps_its_title_away_from_the_caption_labels_and_names_the_row():
+    figure = plots.similarity_matrix(np.eye(2), texts=["a red one", "a blue one"], title="t")
+    assert figure.layout.xaxis.side == "bottom" and figure.layout.xaxis.automargin
+    heat = figure.data[0]
+    assert heat.customdata[1][0] == [1, "a red one"]  # the row travels with each cell
+    assert "picture %{customdata[0]}" in heat.hovertemplate and "%{y}" not in heat.hovertemplate
+
+
+def test_the_course_renderer_serves_jupyterlab_and_exported_html():
+    import plotly.io
+
+    before = plotly.io.renderers.default
+    try:
+        assert plots.use_course_renderer() == plotly.io.renderers.default
+        bundle = plotly.io.renderers._build_mime_bundle(
+            plots.compare_bars({"toy": {"a": 1.0}}).to_dict()
+        )
+        assert {"application/vnd.plotly.v1+json", "text/html"} <= set(bundle)
+        assert "notebook_connected" not in plotly.io.renderers.default  # that one needs a CDN
+    finally:
+        plotly.io.renderers.default = before
 
 
 def test_compare_bars_series():

@@ -47,10 +47,41 @@ def test_text_query_submitted_through_the_widget(app):
     assert "a blue square" in app.gallery.value and app.gallery.value.count("<img") == 2
 
 
-def test_picking_an_image_finds_its_twin(app):
+def test_picking_an_image_finds_its_twin_and_its_captions(app):
     app.picker.value = 0
     assert set(app.results.indices[0].tolist()) == {0, 3}
     assert np.allclose(app.results.scores[0], 1.0)
+    assert "picture 0 (<i>a red square</i>)" in app.status.value  # the picture, not just "0"
+    assert app.described.value.count("<li>") == 2 and "a red square" in app.described.value
+
+
+def test_the_text_box_searches_on_enter_not_on_every_key(app):
+    assert app.query.continuous_update is False
+
+
+def test_picking_the_same_picture_again_after_a_text_search_searches_again(app):
+    app.picker.value = 0
+    app.query.value = "something blue"
+    assert app.results.indices[0][0] == 2 and app.picker.value is None
+    app.picker.value = 0
+    assert app.results.indices[0][0] in (0, 3) and app.query.value == ""
+
+
+def test_warnings_during_a_search_are_shown_beside_the_results():
+    import warnings
+
+    class WarningModel(ColourModel):
+        def encode_text(self, texts):
+            warnings.warn("'purple' is not in the vocabulary", UserWarning, stacklevel=2)
+            return super().encode_text(["red"])
+
+    images = [Image.new("RGB", (16, 16), COLOURS[n]) for n in ("red", "blue")]
+    app = SearchApp(WarningModel(), images, ["a red square", "a blue square"])
+    app.query.value = "purple"
+    assert app.warnings == ["'purple' is not in the vocabulary"]
+    assert "warning: &#x27;purple&#x27; is not in the vocabulary" in app.status.value
+    app.picker.value = 1  # encodes the captions: the same warning, shown once
+    assert app.warnings == ["'purple' is not in the vocabulary"]
 
 
 def test_empty_query_shows_an_error_and_clears_results(app):
