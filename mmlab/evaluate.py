@@ -88,18 +88,13 @@ def _relevance(scores: np.ndarray, relevant: Any) -> np.ndarray:
     return mask
 
 
-def _finite_scores(scores: Any) -> np.ndarray:
-    """Return scores as a float64 (queries, gallery) matrix, refusing NaN / inf naming the row."""
-    return finite_scores(scores)
-
-
 def ranks(scores: Any, relevant: Any) -> np.ndarray:
     """Return, per query, the 1-based rank of its best-ranked relevant item.
 
     Ties are broken pessimistically: an irrelevant item with the same score ranks above.
     `relevant` takes the forms in RELEVANT_FORMS; NaN or infinite scores are refused.
     """
-    matrix = _finite_scores(scores)
+    matrix = finite_scores(scores)
     mask = _relevance(matrix, relevant)
     best_relevant = np.where(mask, matrix, -np.inf).max(axis=1)
     better_or_tied_wrong = ((matrix >= best_relevant[:, None]) & ~mask).sum(axis=1)
@@ -115,14 +110,14 @@ def recall_at_k(scores: Any, relevant: Any, k: int) -> float:
     Introduced in lesson 04. Returns the mean of `mmlab.retrieval.success_at_k` over queries.
     """
     k = positive_int(k)
-    matrix = _finite_scores(scores)
+    matrix = finite_scores(scores)
     return float(success_at_k(matrix, _relevance(matrix, relevant), k).mean())
 
 
 def mean_reciprocal_rank(scores: Any, relevant: Any) -> float:
     """Mean of 1 / rank of the first relevant item (ties pessimistic). Introduced in lesson 04.
     Returns the mean of `mmlab.retrieval.reciprocal_rank` over queries."""
-    matrix = _finite_scores(scores)
+    matrix = finite_scores(scores)
     return float(reciprocal_rank(matrix, _relevance(matrix, relevant)).mean())
 
 
