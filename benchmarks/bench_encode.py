@@ -82,7 +82,7 @@ def vit_b32_embedder() -> Embedder:
     from transformers import CLIPConfig, CLIPModel, CLIPProcessor
     from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
 
-    from mmlab.toy_clip import BOS_ID, EOS_ID, PAD_ID, build_tokenizer
+    from mmlab.models.toy_clip import BOS_ID, EOS_ID, PAD_ID, build_tokenizer
 
     tokenizer = build_tokenizer(mmlab.toyworld.vocabulary(), max_length=77)
     config = CLIPConfig(

@@ -26,7 +26,7 @@ def time_steps(threads: int, steps: int, warmup: int) -> float:
     import torch
 
     from mmlab import toyworld
-    from mmlab.toy_clip import build_toy_model
+    from mmlab.models.toy_clip import build_toy_model
     from mmlab.train import batch_loss, draw_batch, make_optimizer
     from mmlab.training_configs import get_config
 

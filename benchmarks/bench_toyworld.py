@@ -57,7 +57,7 @@ def measure_step_seconds() -> float:
     """
     import torch
 
-    from mmlab.toy_clip import build_toy_model
+    from mmlab.models.toy_clip import build_toy_model
     from mmlab.train import batch_loss, draw_batch, get_config, make_optimizer
 
     torch.set_flush_denormal(True)

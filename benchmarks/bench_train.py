@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from mmlab import toyworld
-from mmlab.toy_clip import build_toy_model
+from mmlab.models.toy_clip import build_toy_model
 from mmlab.train import batch_loss, draw_batch, lr_factor, make_optimizer, train
 from mmlab.training_configs import get_config
 

@@ -23,7 +23,7 @@ import torch
 
 from mmlab import toyworld
 from mmlab.losses import CLIP_MAX_LOGIT_SCALE, clip_loss, siglip_loss
-from mmlab.toy_clip import build_toy_model, pixel_values_from_uint8
+from mmlab.models.toy_clip import build_toy_model, pixel_values_from_uint8
 from mmlab.training_configs import CONFIGS, TrainConfig, get_config
 from mmlab.training_metrics import embed_images, embed_texts, retrieval_recall, tokenize
 

@@ -111,7 +111,7 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
     `metrics` are the measured test-set figures; `command` reproduces the checkpoint.
     Returns the card text.
     """
-    from mmlab.toy_clip import model_card
+    from mmlab.models.toy_clip import model_card
 
     config = result.config
     seen = config.steps * config.batch_size

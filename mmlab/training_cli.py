@@ -32,7 +32,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     import torch
 
     from mmlab import toyworld
-    from mmlab.toy_clip import save_checkpoint
+    from mmlab.models.toy_clip import save_checkpoint
     from mmlab.train import train
     from mmlab.training_card import card_markdown, hand_written_sections
     from mmlab.training_metrics import encoders, quality_metrics

@@ -81,7 +81,7 @@ class TrainConfig:
             )
 
     def model_kwargs(self) -> dict:
-        """Return the keyword arguments of mmlab.toy_clip.build_toy_model for this config."""
+        """Return the keyword arguments of mmlab.models.toy_clip.build_toy_model for this config."""
         names = ("image_size", "patch_size", "width", "layers", "heads", "proj_dim", "max_length")
         return {name: getattr(self, name) for name in names}
 

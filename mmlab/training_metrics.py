@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from mmlab import toyworld
 from mmlab.evaluate import recall_at_k
-from mmlab.toy_clip import pixel_values_from_uint8
+from mmlab.models.toy_clip import pixel_values_from_uint8
 
 
 @torch.no_grad()

@@ -14,8 +14,8 @@ import argparse
 from pathlib import Path
 
 from mmlab import toyworld
+from mmlab.models.toy_clip import build_toy_model, model_card, save_checkpoint
 from mmlab.paths import models_dir
-from mmlab.toy_clip import build_toy_model, model_card, save_checkpoint
 from mmlab.training_configs import get_config
 
 CARD_BODY = """

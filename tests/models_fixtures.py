@@ -1,7 +1,7 @@
-"""Tiny random CLIP and SigLIP checkpoints for the tests of mmlab.models and mmlab.toy_clip.
+"""Tiny random CLIP and SigLIP checkpoints for the tests of mmlab.models (toy_clip included).
 
-They are built with the course's own `mmlab.toy_clip` from a small vocabulary of their own (not the
-toy world's), saved as standard Hugging Face checkpoints, and loaded through `mmlab.load_model`,
+They are built with the course's own `mmlab.models.toy_clip` from a small vocabulary of their own
+(not the toy world's), saved as standard Hugging Face checkpoints, and loaded through `mmlab.load_model`,
 the same public path a Hub id takes. Test modules import the fixtures they use from here.
 """
 
@@ -33,7 +33,7 @@ CAPTIONS = [
 
 def build_checkpoint(folder: Path, kind: str, dtype: str = "float32", seed: int = 0) -> Path:
     """Build, save and return a tiny checkpoint of `kind` ("clip" or "siglip") in `folder`."""
-    from mmlab.toy_clip import build_toy_model, model_card, save_checkpoint
+    from mmlab.models.toy_clip import build_toy_model, model_card, save_checkpoint
 
     model, processor = build_toy_model(VOCAB, kind, seed=seed, **TINY)
     card = model_card(f"tiny-{kind}", f"tiny random {kind} for tests", None, "Test model.")

@@ -55,7 +55,7 @@ def test_a_new_checkpoint_folder_appears_without_code_changes(tmp_path, monkeypa
 
 
 def test_card_metrics_are_shown(tmp_path, monkeypatch, tiny_dirs):
-    from mmlab.toy_clip import model_card
+    from mmlab.models.toy_clip import model_card
 
     folder = tmp_path / "models" / "trained"
     shutil.copytree(tiny_dirs["clip"], folder)

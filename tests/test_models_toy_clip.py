@@ -1,4 +1,4 @@
-"""mmlab.toy_clip: tokenizer, model builder, checkpoint writer and the uint8 fast path."""
+"""mmlab.models.toy_clip: tokenizer, model builder, checkpoint writer and the uint8 fast path."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 from models_fixtures import TINY, VOCAB, build_checkpoint, random_images
 from safetensors import safe_open
 
-from mmlab import toy_clip
+from mmlab.models import toy_clip
 from mmlab.paths import models_dir
 
 

@@ -94,7 +94,7 @@ def test_the_singles_warm_up_shows_one_object_named_by_colour_and_shape():
 
 def test_hard_negatives_enter_the_loss():
     config = get_config("toy-clip-negclip", **TINY)
-    from mmlab.toy_clip import build_toy_model
+    from mmlab.models.toy_clip import build_toy_model
 
     model, processor = build_toy_model(toyworld.vocabulary(), "clip", **config.model_kwargs())
     batch = draw_batch(np.random.default_rng(0), config)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mmlab import toyworld
-from mmlab.toy_clip import build_toy_model
+from mmlab.models.toy_clip import build_toy_model
 from mmlab.train import History
 from mmlab.training_card import hand_written_sections, loss_table, text_plot, window_means
 from mmlab.training_metrics import (

@@ -133,7 +133,7 @@ class Embedder:
         Introduced in notebooks/01_shared_space.ipynb.
         Returns the processor's pixel_values as a float32 (B, 3, H, W) tensor on the CPU.
         """
-        from mmlab.toy_clip import pixel_values_from_uint8
+        from mmlab.models.toy_clip import pixel_values_from_uint8
 
         arrays = [np.asarray(load_rgb(item, offset + i)) for i, item in enumerate(images)]
         if len({array.shape for array in arrays}) == 1:

@@ -2,7 +2,7 @@
 
 A model is listed when its folder holds a config.json; its one-line description comes from the
 `mmlab:` block of the YAML front matter of its README.md model card (see
-`mmlab.toy_clip.model_card`), so a new checkpoint appears without any code change:
+`mmlab.models.toy_clip.model_card`), so a new checkpoint appears without any code change:
 
     ---
     mmlab:

@@ -82,7 +82,7 @@ def build_random_clip(folder: Path) -> Path:
     from transformers import CLIPConfig, CLIPModel, CLIPProcessor
     from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
 
-    from mmlab.toy_clip import model_card, save_checkpoint
+    from mmlab.models.toy_clip import model_card, save_checkpoint
 
     tokenizer = build_bpe_tokenizer()
     eos_id = tokenizer.convert_tokens_to_ids(EOS)
