@@ -27,8 +27,8 @@ def time_steps(threads: int, steps: int, warmup: int) -> float:
 
     from mmlab import toyworld
     from mmlab.models.toy_clip import build_toy_model
-    from mmlab.train import batch_loss, draw_batch, make_optimizer
-    from mmlab.training_configs import get_config
+    from mmlab.training import get_config
+    from mmlab.training.loop import batch_loss, draw_batch, make_optimizer
 
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)

@@ -8,7 +8,7 @@ The issue asks for at least 3,000 scenes/s at 64x64 (default options), i.e. unde
 step. Rates use the process's CPU time (this machine's 2 cores are shared, so wall time also counts
 other people's work); wall-clock rates are printed beside them. The training-step time is an
 assumption (0.15 s for a tiny CLIP on batch 128 on a 2-core laptop CPU) unless --measure-step
-times one with mmlab.train.
+times one with mmlab.training.
 """
 
 from __future__ import annotations
@@ -53,12 +53,13 @@ def rate(options: dict, seconds: float) -> tuple[float, float]:
 def measure_step_seconds() -> float:
     """Time forward + backward + optimiser step of the "toy-clip" config on a batch of BATCH.
 
-    Uses mmlab.train (torch); the batch is drawn once, outside the timing.
+    Uses mmlab.training (torch); the batch is drawn once, outside the timing.
     """
     import torch
 
     from mmlab.models.toy_clip import build_toy_model
-    from mmlab.train import batch_loss, draw_batch, get_config, make_optimizer
+    from mmlab.training import get_config
+    from mmlab.training.loop import batch_loss, draw_batch, make_optimizer
 
     torch.set_flush_denormal(True)
     config = get_config("toy-clip", batch_size=BATCH)
@@ -91,7 +92,7 @@ def main() -> None:
     if args.measure_step:
         child = [sys.executable, __file__, "--step-only"]
         step_s = float(subprocess.run(child, check=True, capture_output=True).stdout.split()[-1])
-        source = "measured: mmlab.train's toy-clip config on this machine"
+        source = "measured: mmlab.training's toy-clip config on this machine"
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     print(f"training step: {step_s * 1000:.0f} ms for batch {BATCH}, {source}")

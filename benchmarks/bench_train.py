@@ -20,8 +20,8 @@ import torch
 
 from mmlab import toyworld
 from mmlab.models.toy_clip import build_toy_model
-from mmlab.train import batch_loss, draw_batch, lr_factor, make_optimizer, train
-from mmlab.training_configs import get_config
+from mmlab.training import get_config, train
+from mmlab.training.loop import batch_loss, draw_batch, lr_factor, make_optimizer
 
 BAR_RECALL, BAR_SECONDS = 0.80, 120.0
 

@@ -8,7 +8,7 @@ The top level stays small, in the spirit of openai/CLIP:
     test = mmlab.toyworld.load("test")
 
 `import mmlab` is cheap: torch, transformers, umap and plotly are imported only when a function
-first needs them. Submodules (toyworld, losses, train, similarity, evaluate, plots, widgets,
+first needs them. Submodules (toyworld, losses, training, similarity, evaluate, plots, widgets,
 exercises) load on first attribute access.
 """
 
@@ -31,7 +31,7 @@ _LAZY_MODULES = {
     "toyworld",
     "models",
     "losses",
-    "train",
+    "training",
     "similarity",
     "evaluate",
     "geometry",

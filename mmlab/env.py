@@ -218,7 +218,7 @@ def check_data() -> list[tuple[bool, str, str]]:
     for folder in checkpoints:
         missing = [name for name in CHECKPOINT_FILES if not (folder / name).is_file()]
         if missing:
-            fix = f"rebuild it: `python -m mmlab.train --config {folder.name} --out {folder}`"
+            fix = f"rebuild it: `python -m mmlab.training --config {folder.name} --out {folder}`"
             rows.append((False, f"checkpoint {folder.name}: missing {', '.join(missing)}", fix))
         else:
             rows.append((True, f"checkpoint {folder.name}", ""))

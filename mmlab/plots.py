@@ -120,7 +120,7 @@ def similarity_matrix(
 def training_curves(history: Any) -> go.Figure:
     """Loss, logit scale and (if logged) validation recall against the step, in three panels.
 
-    `history` has `.step`, `.loss`, the logit scale as `.scale` (mmlab.train.History) or
+    `history` has `.step`, `.loss`, the logit scale as `.scale` (mmlab.training.History) or
     `.logit_scale`, and optionally `.eval_step` and a recall list.
     Introduced in notebooks/02_contrastive_training.ipynb.
     """

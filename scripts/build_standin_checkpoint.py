@@ -2,7 +2,7 @@
 
 The stand-in has the architecture of the "toy-clip" training config and the toy world's
 vocabulary, with freshly initialised weights (seed 0), so `mmlab.load_model()` works offline
-before the trained checkpoint ships. `python -m mmlab.train --config toy-clip --out
+before the trained checkpoint ships. `python -m mmlab.training --config toy-clip --out
 data/models/toy-clip` replaces it with trained weights and a new model card.
 
 Usage: python scripts/build_standin_checkpoint.py [--out data/models/toy-clip]
@@ -16,13 +16,13 @@ from pathlib import Path
 from mmlab import toyworld
 from mmlab.models.toy_clip import build_toy_model, model_card, save_checkpoint
 from mmlab.paths import models_dir
-from mmlab.training_configs import get_config
+from mmlab.training import get_config
 
 CARD_BODY = """
 # toy-clip (untrained stand-in)
 
 A CLIP-style model (ViT image tower, transformer text tower, softmax contrastive objective) at toy
-scale, with the architecture of `mmlab.training_configs.CONFIGS["toy-clip"]` and the toy world's
+scale, with the architecture of `mmlab.training.configs.CONFIGS["toy-clip"]` and the toy world's
 {words}-word vocabulary. Its weights are **random** (seed 0): it exists so that
 `mmlab.load_model()` works offline until the trained checkpoint replaces it. Its similarities
 mean nothing yet; every retrieval metric should sit at chance.
@@ -30,7 +30,7 @@ mean nothing yet; every retrieval metric should sit at chance.
 - Architecture: {kwargs}
 - Weights: fp16 safetensors, {params:,} parameters
 - Built by: `python scripts/build_standin_checkpoint.py`
-- Replace with: `python -m mmlab.train --config toy-clip --out data/models/toy-clip`
+- Replace with: `python -m mmlab.training --config toy-clip --out data/models/toy-clip`
 """
 
 

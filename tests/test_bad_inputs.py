@@ -338,8 +338,7 @@ def test_a_non_device_is_refused():
 def test_a_diverging_run_stops_at_the_first_non_finite_loss(tmp_path):
     import torch
 
-    from mmlab.train import train
-    from mmlab.training_configs import get_config
+    from mmlab.training import get_config, train
 
     torch.set_num_threads(1)
     config = get_config("live", steps=12, lr=1e4, warmup_steps=0, eval_every=6, batch_size=16)

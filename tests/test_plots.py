@@ -40,7 +40,7 @@ def test_training_curves_plot_each_series():
 
 
 def test_training_curves_read_the_scale_of_a_train_history():
-    from mmlab.train import History
+    from mmlab.training import History
 
     history = History(step=[1, 2], loss=[2.0, 1.0], scale=[14.3, 20.0])
     assert list(plots.training_curves(history).data[1].y) == [14.3, 20.0]

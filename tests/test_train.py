@@ -1,4 +1,4 @@
-"""Tests for mmlab.train and its configs: determinism, schedule, batches, checks, the CLI."""
+"""Tests for mmlab.training and its configs: determinism, schedule, batches, checks, the CLI."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from mmlab import toyworld
-from mmlab.train import batch_loss, draw_batch, lr_factor, train
-from mmlab.training_configs import CONFIGS, TrainConfig, get_config
+from mmlab.training import CONFIGS, TrainConfig, get_config, train
+from mmlab.training.loop import batch_loss, draw_batch, lr_factor
 
 # A model small enough that a few steps take well under a second.
 TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=2)
@@ -141,7 +141,7 @@ def test_get_config_names_the_choices():
 def test_cli_writes_a_loadable_checkpoint_with_its_card(tmp_path):
     from transformers import AutoModel
 
-    from mmlab.training_cli import run_cli
+    from mmlab.training.cli import run_cli
 
     earlier = "# live\n\n## Config\n\n```json\n{}\n```\n\n## What it took\n\nMeasured by hand.\n"
     (tmp_path / "README.md").write_text(earlier, encoding="utf-8")  # a card from an earlier run

@@ -10,8 +10,8 @@ import pytest
 
 from mmlab import toyworld
 from mmlab.paths import models_dir
-from mmlab.training_configs import CONFIGS
-from mmlab.training_metrics import quality_metrics
+from mmlab.training import CONFIGS
+from mmlab.training.metrics import quality_metrics
 
 SHIPPED = ["toy-clip", "toy-clip-negclip", "toy-clip-nowords", "toy-clip-manywords", "toy-siglip"]
 MB = 1024 * 1024

@@ -8,8 +8,7 @@ import pytest
 import torch
 
 from mmlab import toyworld
-from mmlab.train import train
-from mmlab.training_configs import get_config
+from mmlab.training import get_config, train
 
 TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=3)
 

@@ -1,4 +1,4 @@
-"""Tests for mmlab.training_metrics and mmlab.training_card on hand-built vectors and histories."""
+"""Tests for mmlab.training.metrics and mmlab.training.card on hand-built vectors and histories."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 
 from mmlab import toyworld
 from mmlab.models.toy_clip import build_toy_model
-from mmlab.train import History
-from mmlab.training_card import hand_written_sections, loss_table, text_plot, window_means
-from mmlab.training_metrics import (
+from mmlab.training import History
+from mmlab.training.card import hand_written_sections, loss_table, text_plot, window_means
+from mmlab.training.metrics import (
     distinct_caption_indices,
     quality_metrics,
     retrieval_recall,

@@ -1,6 +1,6 @@
 """Training recipes for the toy CLIPs: one small dataclass and the named configs.
 
-Introduced in notebooks/02_contrastive_training.ipynb. `python -m mmlab.train --config NAME`
+Introduced in notebooks/02_contrastive_training.ipynb. `python -m mmlab.training --config NAME`
 trains any of `CONFIGS`; each shipped checkpoint under data/models/ is one of them.
 """
 

@@ -2,12 +2,12 @@
 
 Introduced in notebooks/02_contrastive_training.ipynb:
 
-    from mmlab.train import train, get_config
+    from mmlab.training import train, get_config
     result = train(get_config("live"))      # about a minute and a half on a 2-core CPU
     result.history.loss                     # the curve to plot
 
-From a shell, `python -m mmlab.train --config toy-clip --out data/models/toy-clip` trains a named
-config and saves a Hugging Face checkpoint with its model card.
+From a shell, `python -m mmlab.training --config toy-clip --out data/models/toy-clip` trains a
+named config and saves a Hugging Face checkpoint with its model card (mmlab/training/cli.py).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ import torch
 from mmlab import toyworld
 from mmlab.losses import CLIP_MAX_LOGIT_SCALE, clip_loss, siglip_loss
 from mmlab.models.toy_clip import build_toy_model, pixel_values_from_uint8
-from mmlab.training_configs import CONFIGS, TrainConfig, get_config
-from mmlab.training_metrics import embed_images, embed_texts, retrieval_recall, tokenize
+from mmlab.training.configs import TrainConfig
+from mmlab.training.metrics import embed_images, embed_texts, retrieval_recall, tokenize
 
-__all__ = ["CONFIGS", "History", "TrainConfig", "TrainResult", "get_config", "train"]
+__all__ = ["History", "TrainResult", "train"]
 
 
 @dataclass
@@ -209,14 +209,3 @@ def lr_factor(config: TrainConfig, step: int) -> float:
         return 1.0
     progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
     return 0.05 + 0.95 * 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line: train a named config and save it with its model card (see module doc)."""
-    from mmlab.training_cli import run_cli
-
-    run_cli(argv)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
-"""`python -m mmlab.train --config NAME --out DIR`: train a named config, measure it on the
+"""`python -m mmlab.training --config NAME --out DIR`: train a named config, measure it on the
 shipped test set, and save a Hugging Face checkpoint with its model card.
 
 Introduced in notebooks/02_contrastive_training.ipynb (each shipped checkpoint is one command).
@@ -11,13 +11,20 @@ import copy
 import json
 from pathlib import Path
 
-from mmlab.training_configs import CONFIGS, get_config
+import torch
+
+from mmlab import toyworld
+from mmlab.models.toy_clip import save_checkpoint
+from mmlab.training.card import card_markdown, hand_written_sections
+from mmlab.training.configs import CONFIGS, get_config
+from mmlab.training.loop import train
+from mmlab.training.metrics import encoders, quality_metrics
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line. Returns the parsed arguments."""
     parser = argparse.ArgumentParser(
-        prog="python -m mmlab.train", description="Train a toy CLIP / SigLIP on the toy world."
+        prog="python -m mmlab.training", description="Train a toy CLIP / SigLIP on the toy world."
     )
     parser.add_argument("--config", required=True, choices=sorted(CONFIGS), help="named recipe")
     parser.add_argument("--out", required=True, type=Path, help="checkpoint directory to write")
@@ -29,14 +36,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run_cli(argv: list[str] | None = None) -> Path:
     """Train, evaluate the float16 weights as shipped, and save. Returns the output directory."""
-    import torch
-
-    from mmlab import toyworld
-    from mmlab.models.toy_clip import save_checkpoint
-    from mmlab.train import train
-    from mmlab.training_card import card_markdown, hand_written_sections
-    from mmlab.training_metrics import encoders, quality_metrics
-
     args = parse_args(argv)
     if args.threads is not None:
         if args.threads < 1:
@@ -49,7 +48,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     as_shipped = copy.deepcopy(result.model).half().float()  # what loading the fp16 file gives
     metrics = quality_metrics(*encoders(as_shipped, result.processor), toyworld.load("test"))
     metrics["val_t2i_recall_at_5"] = round(result.history.val_recall_at_5[-1], 4)
-    command = f"python -m mmlab.train --config {args.config} --out {args.out}"
+    command = f"python -m mmlab.training --config {args.config} --out {args.out}"
     command += "" if args.steps is None else f" --steps {args.steps}"
     command += "" if args.threads is None else f" --threads {args.threads}"
     card = card_markdown(args.config, result, metrics, command)
