@@ -156,3 +156,39 @@ def test_cli_writes_a_loadable_checkpoint_with_its_card(tmp_path):
     assert history["step"] == [1, 2]
     model = AutoModel.from_pretrained(out)
     assert model.config.vision_config.hidden_size == CONFIGS["live"].width
+
+
+@pytest.mark.parametrize("kind", ["clip", "siglip"])
+def test_captions_embedded_in_length_groups_match_one_padded_batch(kind):
+    from mmlab.models.toy_clip import build_toy_model
+    from mmlab.training.loop import text_features
+    from mmlab.training.metrics import tokenize
+
+    config = get_config("toy-clip", kind=kind, **TINY)
+    model, processor = build_toy_model(toyworld.vocabulary(), kind, **config.model_kwargs())
+    texts = list(draw_batch(np.random.default_rng(0), config).captions)
+    assert len({len(t.split()) for t in texts}) > 3  # the groups really differ in length
+    with torch.no_grad():
+        grouped = text_features(model, processor, texts, kind)
+        together = model.get_text_features(**tokenize(processor, texts)).pooler_output
+    torch.testing.assert_close(grouped, together, atol=1e-5, rtol=1e-4)
+
+
+def test_stop_when_ends_the_run_after_a_validation(small_val):
+    config = get_config("live", steps=12, **TINY)  # validates every 2 steps
+    history = train(
+        config, progress=False, val=small_val, stop_when=lambda h: h.eval_step[-1] >= 4
+    ).history
+    assert history.eval_step == [2, 4] and history.step[-1] == 4
+    assert len(history.val_recall_at_1) == len(history.train_seconds) == 2
+    assert 0 < history.train_seconds[0] < history.train_seconds[1] <= history.seconds[-1]
+
+
+def test_activation_reaches_both_towers():
+    from mmlab.models.toy_clip import build_toy_model
+
+    config = get_config("live", activation="gelu", **TINY)
+    model, _ = build_toy_model(toyworld.vocabulary(), "clip", **config.model_kwargs())
+    assert model.config.text_config.hidden_act == model.config.vision_config.hidden_act == "gelu"
+    with pytest.raises(ValueError, match="activation='swish'"):
+        build_toy_model(toyworld.vocabulary(), "clip", activation="swish")

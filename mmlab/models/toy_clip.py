@@ -29,6 +29,7 @@ SPECIAL_TOKENS = (PAD, UNK, BOS, EOS)
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 
 KINDS = ("clip", "siglip")
+ACTIVATIONS = ("quick_gelu", "gelu", "gelu_pytorch_tanh", "relu")
 PADDINGS = ("longest", "max_length")
 SAVE_DTYPES = ("float16", "bfloat16", "float32")
 
@@ -114,7 +115,9 @@ def build_tokenizer(
     )
 
 
-def _text_config(vocab_size: int, width: int, layers: int, heads: int, max_length: int) -> dict:
+def _text_config(
+    vocab_size: int, width: int, layers: int, heads: int, max_length: int, activation: str | None
+) -> dict:
     return {
         "vocab_size": vocab_size,
         "hidden_size": width,
@@ -125,10 +128,13 @@ def _text_config(vocab_size: int, width: int, layers: int, heads: int, max_lengt
         "pad_token_id": PAD_ID,
         "bos_token_id": BOS_ID,
         "eos_token_id": EOS_ID,
+        **({"hidden_act": activation} if activation else {}),
     }
 
 
-def _vision_config(image_size: int, patch_size: int, width: int, layers: int, heads: int) -> dict:
+def _vision_config(
+    image_size: int, patch_size: int, width: int, layers: int, heads: int, activation: str | None
+) -> dict:
     return {
         "image_size": image_size,
         "patch_size": patch_size,
@@ -137,6 +143,7 @@ def _vision_config(image_size: int, patch_size: int, width: int, layers: int, he
         "intermediate_size": 4 * width,
         "num_hidden_layers": layers,
         "num_attention_heads": heads,
+        **({"hidden_act": activation} if activation else {}),
     }
 
 
@@ -160,6 +167,7 @@ def build_toy_model(
     heads: int = 4,
     proj_dim: int = 64,
     max_length: int = 16,
+    activation: str | None = None,
     seed: int = 0,
 ) -> tuple[PreTrainedModel, ProcessorMixin]:
     """Build a freshly initialised toy CLIP (kind="clip") or SigLIP (kind="siglip") and its processor.
@@ -169,6 +177,8 @@ def build_toy_model(
     projection (its embedding size is `width`; `proj_dim` applies to CLIP only) and starts at
     t' = ln 10, b = -10 as in the paper. The image processor resizes the whole picture to
     image_size x image_size (no centre crop); SigLIP's tokenizer pads to `max_length`.
+    `activation` is the MLP non-linearity of both towers, one of ACTIVATIONS; None keeps the
+    architecture's own (CLIP "quick_gelu", SigLIP "gelu_pytorch_tanh").
     The weights are drawn from `seed` without touching the global torch random state.
 
     Introduced in notebooks/02_contrastive_training.ipynb.
@@ -179,11 +189,13 @@ def build_toy_model(
     from transformers import CLIPConfig, CLIPModel, SiglipConfig, SiglipModel
 
     _check_sizes(image_size, patch_size, width, heads, kind)
+    if activation is not None and activation not in ACTIVATIONS:
+        raise ValueError(f"activation={activation!r} is not None or one of {ACTIVATIONS}")
     tokenizer = build_tokenizer(
         vocabulary, max_length=max_length, padding="longest" if kind == "clip" else "max_length"
     )
-    text = _text_config(len(tokenizer), width, layers, heads, max_length)
-    vision = _vision_config(image_size, patch_size, width, layers, heads)
+    text = _text_config(len(tokenizer), width, layers, heads, max_length, activation)
+    vision = _vision_config(image_size, patch_size, width, layers, heads, activation)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         if kind == "clip":

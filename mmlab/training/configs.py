@@ -33,13 +33,14 @@ class TrainConfig:
     holdout: bool = True  # never show the held-out compositions
     details: tuple[str, ...] = ("full",)  # caption levels, splitting every batch equally
     singles_steps: int = 0  # first steps: one object per picture, captions "a red circle"
-    image_size: int = 64
+    image_size: int = 64  # the model's input; the processor resizes the toy world's 64 px
     patch_size: int = 8
     width: int = 128
     layers: int = 4
     heads: int = 4
     proj_dim: int = 64
     max_length: int = 32  # tokens; the longest toy caption has 29 words + <bos> + <eos>
+    activation: str | None = None  # MLP non-linearity; None: the architecture's own (quick_gelu)
     seed: int = 0
     eval_every: int = 100  # steps between validation Recall@5 measurements
 
@@ -82,13 +83,19 @@ class TrainConfig:
 
     def model_kwargs(self) -> dict:
         """Return the keyword arguments of mmlab.models.toy_clip.build_toy_model for this config."""
-        names = ("image_size", "patch_size", "width", "layers", "heads", "proj_dim", "max_length")
+        names = (
+            "image_size", "patch_size", "width", "layers", "heads", "proj_dim", "max_length",
+            "activation",
+        )  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
     def data_kwargs(self) -> dict:
-        """Return the keyword arguments of mmlab.toyworld.training_batch for this config."""
+        """Return the keyword arguments of mmlab.toyworld.training_batch for this config.
+
+        Pictures are drawn at the toy world's own 64 px, the size of every shipped set, and the
+        model's processor resizes them to `image_size`, exactly as at inference.
+        """
         return {
-            "size": self.image_size,
             "words_fraction": self.words_fraction,
             "hard_negatives": self.hard_negatives,
             "holdout": self.holdout,
