@@ -7,6 +7,7 @@ Introduced in notebooks/02_contrastive_training.ipynb:
 
 Its modules, each importing only those listed before it (and mmlab.models, never the reverse):
 `configs` (the named recipes), `metrics` (what a run measures), `loop` (the one-screen `train`),
+`experiments` (lesson 02's part-3 runs and their recorded reference curves),
 `card` (a checkpoint's model card) and `cli` (`python -m mmlab.training --config NAME --out DIR`).
 """
 
