@@ -2,7 +2,7 @@
 whose data the tests inspect; nothing is shown until the notebook displays it.
 
 Introduced in notebooks/00_welcome.ipynb (image grids, drawn as HTML), 01 (similarity
-matrices), 02 (training curves and frames), 03 (shared-space maps) and 04 (bar charts). No figure
+matrices), 02 (training curves and frames, reference recall curves), 03 (shared-space maps) and 04 (bar charts). No figure
 has a fixed width: each takes the notebook's width, so it fits a 1024-px window.
 """
 
@@ -142,6 +142,45 @@ def training_curves(history: Any) -> go.Figure:
     figure.update_xaxes(title_text="step")
     # No fixed width: the figure takes the notebook's width, so all three panels stay in view.
     figure.update_layout(height=320, margin={"t": 50}, legend={"orientation": "h", "y": -0.3})
+    return figure
+
+
+def recall_curves(
+    reference: dict[str, dict[str, Sequence[float]]],
+    runs: dict[str, dict[str, Sequence[float]]] | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Validation Recall@5 and Recall@1 against the step, one colour per experiment, in two panels.
+
+    `reference` maps a label to {"step": [...], "recall_at_5": [...], "recall_at_1": [...]}
+    (solid lines); `runs`, the same for the learner's own runs, are drawn dashed in the colour of
+    the reference with the same label. Introduced in notebooks/02_contrastive_training.ipynb.
+    """
+    palette = plotly.colors.qualitative.Plotly
+    colours = {label: palette[i % len(palette)] for i, label in enumerate(reference)}
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("text→image Recall@5", "text→image Recall@1"),
+        horizontal_spacing=0.08,
+    )  # fmt: skip
+    for curves, dash, suffix in ((reference, "solid", ""), (runs or {}, "dash", " (yours)")):
+        for label, curve in curves.items():
+            colour = colours.get(label, "gray")
+            for col, key in ((1, "recall_at_5"), (2, "recall_at_1")):
+                figure.add_trace(
+                    go.Scatter(
+                        x=list(curve["step"]), y=list(curve[key]), name=label + suffix,
+                        legendgroup=label + suffix, showlegend=col == 1, mode="lines",
+                        line={"color": colour, "dash": dash},
+                    ),  # fmt: skip
+                    row=1, col=col,
+                )  # fmt: skip
+    figure.update_xaxes(title_text="step")
+    figure.update_yaxes(range=[0, 1.02])
+    # No fixed width: the figure takes the notebook's width; the legend sits below both panels.
+    figure.update_layout(
+        title=_title(title, 80), height=420, margin={"t": 70},
+        legend={"orientation": "h", "y": -0.25},
+    )  # fmt: skip
     return figure
 
 

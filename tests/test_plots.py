@@ -46,6 +46,19 @@ def test_training_curves_read_the_scale_of_a_train_history():
     assert list(plots.training_curves(history).data[1].y) == [14.3, 20.0]
 
 
+def test_recall_curves_draw_the_learners_runs_dashed_in_the_reference_colour():
+    curve = {"step": [50, 100], "recall_at_5": [0.2, 0.6], "recall_at_1": [0.1, 0.3]}
+    reference = {"A": curve, "B": {**curve, "recall_at_5": [0.1, 0.2]}}
+    figure = plots.recall_curves(reference, {"B": {**curve, "step": [25, 50]}})
+    traces = {(t.name, t.xaxis): t for t in figure.data}
+    assert len(figure.data) == 6 and list(traces["B", "x"].y) == [0.1, 0.2]
+    assert list(traces["A", "x2"].y) == [0.1, 0.3]  # the second panel is Recall@1
+    yours = traces["B (yours)", "x"]
+    assert yours.line.dash == "dash" and yours.line.color == traces["B", "x"].line.color
+    assert traces["A", "x"].line.color != traces["B", "x"].line.color
+    assert figure.layout.width is None
+
+
 def test_matrix_frames_have_one_frame_per_matrix_and_a_slider():
     mats = [np.random.default_rng(i).random((4, 4)) for i in range(3)]
     figure = plots.matrix_frames(mats, ["0", "50", "100"])
