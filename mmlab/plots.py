@@ -153,8 +153,9 @@ def recall_curves(
     """Validation Recall@5 and Recall@1 against the step, one colour per experiment, in two panels.
 
     `reference` maps a label to {"step": [...], "recall_at_5": [...], "recall_at_1": [...]}
-    (solid lines); `runs`, the same for the learner's own runs, are drawn dashed in the colour of
-    the reference with the same label. Introduced in notebooks/02_contrastive_training.ipynb.
+    (solid lines); `runs`, the same for the learner's own runs, are drawn dashed with markers (a
+    short run may have one validation) in the colour of the reference with the same label.
+    Introduced in notebooks/02_contrastive_training.ipynb.
     """
     palette = plotly.colors.qualitative.Plotly
     colours = {label: palette[i % len(palette)] for i, label in enumerate(reference)}
@@ -169,7 +170,8 @@ def recall_curves(
                 figure.add_trace(
                     go.Scatter(
                         x=list(curve["step"]), y=list(curve[key]), name=label + suffix,
-                        legendgroup=label + suffix, showlegend=col == 1, mode="lines",
+                        legendgroup=label + suffix, showlegend=col == 1,
+                        mode="lines" if dash == "solid" else "lines+markers",
                         line={"color": colour, "dash": dash},
                     ),  # fmt: skip
                     row=1, col=col,
@@ -178,8 +180,8 @@ def recall_curves(
     figure.update_yaxes(range=[0, 1.02])
     # No fixed width: the figure takes the notebook's width; the legend sits below both panels.
     figure.update_layout(
-        title=_title(title, 80), height=420, margin={"t": 70},
-        legend={"orientation": "h", "y": -0.25},
+        title=_title(title, 80), height=460, margin={"t": 70},
+        legend={"orientation": "h", "y": -0.2},
     )  # fmt: skip
     return figure
 
