@@ -21,7 +21,7 @@ from mmlab.training.configs import TrainConfig, get_config
 from mmlab.training.metrics import distinct_caption_indices, embed_images, embed_texts
 
 # Steps of every reference run (the lesson's own runs default to fewer).
-REFERENCE_STEPS = 1500
+REFERENCE_STEPS = 1000
 SCRIPT = "scripts/record_reference_curves.py"
 
 
