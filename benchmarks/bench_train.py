@@ -4,8 +4,9 @@ time goes (data / forward / backward / optimiser).
     .venv/bin/python benchmarks/bench_train.py            # split of a step, then the full live run
     .venv/bin/python benchmarks/bench_train.py --split-only
 
-The live config must reach text->image Recall@5 >= 0.80 on the validation set within 120 s wall
-on a 2-core CPU, data generation included. Other work on the machine slows every figure: the
+The live config must reach text->image Recall@5 >= 0.80 on the validation set within 45 s wall
+on one thread of an idle 2-core CPU, data generation and validation included: lesson 02 trains it
+live and keeps the other 15 s of its 60 s budget for everything else (issue 15). Other work on the machine slows every figure: the
 script prints the load average before and after so a reader can judge the run.
 """
 
@@ -23,7 +24,7 @@ from mmlab.models.toy_clip import build_toy_model
 from mmlab.training import get_config, train
 from mmlab.training.loop import batch_loss, draw_batch, lr_factor, make_optimizer
 
-BAR_RECALL, BAR_SECONDS = 0.80, 120.0
+BAR_RECALL, BAR_SECONDS = 0.80, 45.0
 
 
 def step_split(steps: int = 30, warmup: int = 5) -> dict[str, float]:
