@@ -7,8 +7,11 @@ the captions, and optionally K extra "hard negative" captions (NegCLIP: a captio
 attributes swapped) that match no image and only ever sit on the wrong side of the score.
 Embeddings are L2-normalised here, so callers may pass raw tower outputs.
 
-Published values (see /work/shared/FACTS.md): CLIP starts its logit scale at 1/0.07 and clamps it
-at 100 (Radford et al. 2021); SigLIP starts at t = 10, b = -10 (Zhai et al. 2023, pseudocode).
+Published values: CLIP initialises its temperature at 0.07 (a logit scale of 1/0.07) and clips the
+scale so that logits are never multiplied by more than 100 (Radford et al. 2021, arXiv:2103.00020,
+section 2.5; open_clip's default `init_logit_scale = np.log(1 / 0.07)`, src/open_clip/model.py).
+SigLIP starts at t' = log 10 (t = 10) and b = -10 (Zhai et al. 2023, arXiv:2303.15343, the
+pseudocode of Algorithm 1).
 """
 
 from __future__ import annotations
