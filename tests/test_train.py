@@ -50,8 +50,9 @@ def test_history_logs_every_step_and_every_eval(small_val):
 
 def test_a_short_run_learns_below_chance(small_val):
     # Chance for a batch of 32 is a loss of ln 32 (every caption equally likely); training sits
-    # on that plateau for a few dozen steps, then leaves it.
-    config = get_config("live", steps=80, batch_size=32, eval_every=80, warmup_steps=20)
+    # on that plateau for a few dozen steps, then leaves it. (With a 20-step warm-up instead of
+    # the recipe's 60 this model stays at exactly ln 32: every embedding alike.)
+    config = get_config("live", steps=80, batch_size=32, eval_every=80)
     loss = train(config, progress=False, val=small_val).history.loss
     assert np.mean(loss[-10:]) < math.log(32) - 0.2
 
