@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from mmlab import toyworld
 from mmlab.models.toy_clip import build_toy_model
@@ -59,10 +60,10 @@ def step_split(steps: int = 30, warmup: int = 5) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split-only", action="store_true", help="skip the full live run")
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads (default 1)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
+    threadpool_limits(args.threads)  # numpy's BLAS too, as mmlab.setup does
     print(f"torch threads {torch.get_num_threads()}, cpus {os.cpu_count()}, "
           f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
 

@@ -34,7 +34,8 @@ from mmlab.training.experiments import (
 
 
 def parse_set(items: list[str]) -> dict:
-    """Turn ["width=32", "lr=0.001"] into TrainConfig overrides, typed like the field's default."""
+    """Turn ["width=32", "lr=0.001", "temperature_init=null"] into TrainConfig overrides: each
+    VALUE is read as JSON (numbers, true / false, null, lists), else kept as a string."""
     defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
     overrides = {}
     for item in items:
@@ -43,13 +44,13 @@ def parse_set(items: list[str]) -> dict:
             raise SystemExit(
                 f"--set {item!r}: need FIELD=VALUE with FIELD one of {sorted(defaults)}"
             )
-        default = defaults[key]
-        if isinstance(default, bool):
-            overrides[key] = text.lower() in ("1", "true", "yes")
-        elif isinstance(default, (int, float)):
-            overrides[key] = type(default)(text)
-        else:
-            overrides[key] = json.loads(text) if text.startswith(("[", "{")) else text
+        try:
+            value = json.loads(text)  # numbers, true / false, null, lists
+        except json.JSONDecodeError:
+            value = text  # a bare word: a string field such as kind or schedule
+        if isinstance(defaults[key], bool) and not isinstance(value, bool):
+            raise SystemExit(f"--set {item!r}: {key} takes true or false")
+        overrides[key] = tuple(value) if isinstance(value, list) else value
     return overrides
 
 

@@ -21,9 +21,9 @@ PURPOSES = {
     "toy-clip-nowords": "twin of toy-clip that never saw a rendered word",
     "toy-clip-manywords": "twin of toy-clip where most images carry a rendered word",
     "toy-siglip": "twin of toy-clip trained with the sigmoid (SigLIP) loss",
-    "gap-tau-0.01": "live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
-    "gap-tau-0.1": "live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
-    "gap-tau-1": "live recipe at a fixed temperature of 1, for the modality-gap lesson",
+    "gap-tau-0.01": "former live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
+    "gap-tau-0.1": "former live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
+    "gap-tau-1": "former live recipe at a fixed temperature of 1, for the modality-gap lesson",
 }
 
 

@@ -158,15 +158,29 @@ def load_reference(folder: str | Path | None = None) -> dict[str, ReferenceRun]:
     return runs
 
 
+# Every field a reference file must hold (the format: `reference_record`).
+RECORD_FIELDS = (
+    "name", "label", "config", "command", "torch", "cpu", "threads", "wall_s", "history",
+    "hits_at_1", "hits_at_5",
+)  # fmt: skip
+
+
 def _read_run(path: Path, name: str) -> ReferenceRun:
     if not path.is_file():
         raise FileNotFoundError(
             f"no reference curve {path}: record it with `python {SCRIPT} --only {name}` "
             f"(or all six with `python {SCRIPT}`)"
         )
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("name") != name:
-        raise ValueError(f"{path} holds the run {data.get('name')!r}; expected {name!r}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}): record it again") from None
+    if not isinstance(data, dict) or data.get("name") != name:
+        name_found = data.get("name") if isinstance(data, dict) else None
+        raise ValueError(f"{path} holds the run {name_found!r}; expected {name!r}")
+    missing = sorted(set(RECORD_FIELDS) - set(data))
+    if missing:
+        raise ValueError(f"{path} lacks the fields {missing}: record it again")
     _check_recipe(path, name, data)
     history = data["history"]
     lengths = {key: len(history.get(key, [])) for key in HISTORY_SERIES}
@@ -182,7 +196,7 @@ def _read_run(path: Path, name: str) -> ReferenceRun:
         if not np.isin(values, (0, 1)).all():
             raise ValueError(f"{path}: hits_at_{k} must hold only 0 and 1")
         final = history[f"val_recall_at_{k}"][-1]
-        if abs(values.mean() - final) > 1e-6:
+        if not abs(values.mean() - final) <= 1e-6:  # also refuses a NaN final recall
             raise ValueError(
                 f"{path}: hits_at_{k} average {values.mean():.4f} but the last validation "
                 f"Recall@{k} is {final:.4f}: the hits are not from the final model"

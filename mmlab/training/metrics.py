@@ -1,8 +1,9 @@
 """What the training loop measures: embeddings of a model in memory, retrieval recall, zero-shot.
 
 Introduced in notebooks/02_contrastive_training.ipynb. The training loop logs validation
-Recall@5 with these functions (Recall@K itself is mmlab.evaluate.recall_at_k); model cards and the quality test of the shipped weights report
-Recall@1 and zero-shot accuracy with the same ones.
+Recall@1 and @5 with these functions (Recall@K itself is mmlab.evaluate.recall_at_k); model
+cards and the quality test of the shipped weights report Recall@1 and zero-shot accuracy with the
+same ones.
 """
 
 from __future__ import annotations
