@@ -121,6 +121,8 @@ def test_a_stale_recipe_is_refused_naming_the_field(copy):
         (lambda d: d["history"].update(scale=[1.0]), "history series"),
         (lambda d: d.update(hits_at_1=[2] * len(d["hits_at_1"])), "only 0 and 1"),
         (lambda d: d.update(hits_at_1=[1] * len(d["hits_at_1"])), "not from the final model"),
+        (lambda d: d["history"]["val_recall_at_1"].__setitem__(-1, float("nan")), "final model"),
+        (lambda d: d.pop("wall_s"), r"lacks the fields \['wall_s'\]"),
     ],
 )
 def test_bad_lengths_and_values_are_refused_naming_the_file(copy, change, message):
@@ -128,6 +130,12 @@ def test_bad_lengths_and_values_are_refused_naming_the_file(copy, change, messag
     with pytest.raises(ValueError, match=message) as error:
         load_reference(copy)
     assert "siglip-batch-128.json" in str(error.value)
+
+
+def test_a_file_that_is_not_json_names_itself(copy):
+    (copy / "clip-batch-32.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="clip-batch-32.json is not valid JSON"):
+        load_reference(copy)
 
 
 def test_runs_on_different_query_counts_are_refused(copy):
@@ -144,3 +152,11 @@ def test_runs_on_different_query_counts_are_refused(copy):
 def test_the_script_refuses_an_unknown_field():
     with pytest.raises(SystemExit, match="widht"):
         load_script().parse_set(["widht=3"])
+
+
+def test_the_script_reads_values_as_json():
+    parsed = load_script().parse_set(["temperature_init=0.07", "learn_scale=false", "kind=siglip"])
+    assert parsed == {"temperature_init": 0.07, "learn_scale": False, "kind": "siglip"}
+    assert load_script().parse_set(["temperature_init=null"]) == {"temperature_init": None}
+    with pytest.raises(SystemExit, match="learn_scale takes true or false"):
+        load_script().parse_set(["learn_scale=maybe"])
