@@ -4,9 +4,10 @@ time goes (data / forward / backward / optimiser).
     .venv/bin/python benchmarks/bench_train.py            # split of a step, then the full live run
     .venv/bin/python benchmarks/bench_train.py --split-only
 
-The live config must reach text->image Recall@5 >= 0.80 on the validation set within 45 s wall
+The live config must reach text->image Recall@5 >= 0.80 on the validation set within 42 s wall
 on one thread of an idle 2-core CPU, data generation and validation included: lesson 02 trains it
-live and keeps the other 15 s of its 60 s budget for everything else (issue 15). Other work on the machine slows every figure: the
+live, and everything else in that lesson took 18 s of its 60 s budget (measured idle: the lesson
+67.1 s with a 49.3 s run of 250 steps, before the recipe went to 200; issue 15). Other work on the machine slows every figure: the
 script prints the load average before and after so a reader can judge the run.
 """
 
@@ -25,7 +26,7 @@ from mmlab.models.toy_clip import build_toy_model
 from mmlab.training import get_config, train
 from mmlab.training.loop import batch_loss, draw_batch, lr_factor, make_optimizer
 
-BAR_RECALL, BAR_SECONDS = 0.80, 45.0
+BAR_RECALL, BAR_SECONDS = 0.80, 42.0
 
 
 def step_split(steps: int = 30, warmup: int = 5) -> dict[str, float]:

@@ -148,14 +148,15 @@ _TOY_CLIP = TrainConfig(
     details=("full", "full", "color"),
 )
 
-# Trains in lesson 02, from scratch, in under a minute on one CPU thread (issue 15). The towers of
+# Trains in lesson 02, from scratch, in about 40 s on one idle CPU thread (benchmarks/bench_train.py;
+# issue 15). The towers of
 # toy-clip, but each 24-pixel patch of the 72-pixel picture is one cell of the toy world's 3x3
 # grid, so every object lies inside one patch: a tiny ViT then finds shape within a few hundred
 # steps (a supervised shape probe, 400 steps of 64 pictures, 1 thread: 0.87 accuracy with these
 # patches vs 0.39 with toy-clip's 8-pixel patches at 64 px), and with 10 image tokens instead of
 # 65 a step costs about half (one step of 128 pairs: 150-190 ms vs 390-410 ms here, idle). GELU
 # instead of quick_gelu saved 9-13% of a toy-clip step. A constant learning rate after the
-# warm-up: a cosine that ends at step 250 slowed the run down just as it learned (in a variant
+# warm-up: a cosine that ends at the last step slowed the run down just as it learned (in a variant
 # drawing at 64 px, validation Recall@5 at step 200 was 0.79 with this schedule, 0.54 with a
 # cosine over 250 steps and a 30-step warm-up). Too fast a start collapses this model to chance,
 # every embedding alike (loss exactly ln B throughout): lr 2e-3, or a 20-step warm-up at batch
@@ -170,7 +171,7 @@ _LIVE = TrainConfig(
     lr=1e-3,
     warmup_steps=60,
     schedule="constant",
-    steps=250,
+    steps=200,
     eval_every=50,
 )
 # The live recipe before issue 15, which trained the temperature twins of lesson 03.
