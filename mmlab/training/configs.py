@@ -148,7 +148,7 @@ _TOY_CLIP = TrainConfig(
     details=("full", "full", "color"),
 )
 
-# Trains in lesson 02, from scratch, in about 40 s on one idle CPU thread (benchmarks/bench_train.py;
+# Trains in lesson 02, from scratch, in about 30 s on one idle CPU thread (benchmarks/bench_train.py;
 # issue 15). The towers of
 # toy-clip, but each 24-pixel patch of the 72-pixel picture is one cell of the toy world's 3x3
 # grid, so every object lies inside one patch: a tiny ViT then finds shape within a few hundred

@@ -3,7 +3,7 @@
 Introduced in notebooks/02_contrastive_training.ipynb:
 
     from mmlab.training import train, get_config
-    result = train(get_config("live"))      # about 40 s on one CPU thread
+    result = train(get_config("live"))      # about 30 s on one idle CPU thread
     result.history.loss                     # the curve to plot
 
 From a shell, `python -m mmlab.training --config toy-clip --out data/models/toy-clip` trains a
