@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import platform
 import shlex
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ import torch
 
 from mmlab import toyworld
 from mmlab.training import TrainConfig, train
+from mmlab.training.card import cpu_name
 from mmlab.training.experiments import (
     EXPERIMENTS,
     REFERENCE_STEPS,
@@ -52,16 +52,6 @@ def parse_set(items: list[str]) -> dict:
             raise SystemExit(f"--set {item!r}: {key} takes true or false")
         overrides[key] = tuple(value) if isinstance(value, list) else value
     return overrides
-
-
-def cpu_name() -> str:
-    """Return the CPU's model name (from /proc/cpuinfo on Linux), else platform's guess."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def command_for(name: str, steps: int, sets: list[str]) -> str:

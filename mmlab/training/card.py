@@ -27,21 +27,24 @@ PURPOSES = {
 }
 
 
+def cpu_name() -> str:
+    """Return the CPU's model name (from /proc/cpuinfo on Linux), else platform's guess."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def hardware() -> str:
     """Return one line naming the CPU model, its core count and the torch build used."""
     import torch
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            names = [
-                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
-            ]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
     return (
-        f"{cpu}; {os.cpu_count()} cores visible, torch {torch.__version__} with "
+        f"{cpu_name()}; {os.cpu_count()} cores visible, torch {torch.__version__} with "
         f"{torch.get_num_threads()} threads; device cpu"
     )
 
