@@ -70,3 +70,29 @@ def test_updates_that_returned_survive_a_kill_without_flush(tmp_path):
     shard = qdrant_edge.EdgeShard.load(str(tmp_path / "shard"))
     assert shard.info().points_count == 50
     shard.close()
+
+
+def test_exact_top_k_matches_a_full_sort_whatever_the_block():
+    rng = np.random.default_rng(1)
+    gallery = rng.normal(size=(500, 16)).astype(np.float32)
+    queries = rng.normal(size=(9, 16)).astype(np.float32)
+    truth = np.argsort(-(queries @ gallery.T), axis=1)[:, :10]
+    for block in (7, 64, 500, 4096):  # smaller than k, several blocks, one block
+        assert (exact_top_k(queries, gallery, 10, block=block) == truth).all(), block
+    with pytest.raises(ValueError, match="k must lie in"):
+        exact_top_k(queries, gallery[:3], 4)
+
+
+def test_an_int8_graph_finds_the_neighbours_and_reopens_from_its_folder(tmp_path):
+    rng = np.random.default_rng(2)
+    pictures = unit(rng.normal(size=(800, 32)))
+    queries = unit(pictures[:50] + 0.1 * rng.normal(size=(50, 32)))
+    index = EdgeIndex(32, path=tmp_path / "shard", int8=True)
+    index.add(list(range(800)), pictures, "image")
+    index.build()
+    found = index.search(queries, 10, ef=64)
+    assert recall_at_k(found, exact_top_k(queries, pictures, 10)) >= 0.9  # rescored candidates
+    index.close()
+    reopened = EdgeIndex(32, path=tmp_path / "shard", int8=True)  # the saved graph, not a new one
+    assert (reopened.search(queries, 10, ef=64) == found).all()
+    reopened.close()

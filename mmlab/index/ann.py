@@ -22,19 +22,35 @@ import numpy as np
 class EdgeIndex:
     """One qdrant-edge shard of unit vectors with a `modality` payload and an HNSW graph.
 
-    `path=None` makes a temporary folder. Add points with `add`, then `build()` the graph.
+    `path=None` makes a temporary folder; a `path` that already holds a shard is reopened as it
+    was saved (graph included). Add points with `add`, then `build()` the graph. `int8=True`
+    also keeps an 8-bit copy of each vector (Qdrant's scalar quantization): the graph is built
+    and walked on the small copies, and the best candidates are rescored with the full vectors.
     """
 
     def __init__(
-        self, dim: int, path: str | Path | None = None, m: int = 16, ef_construct: int = 64
+        self,
+        dim: int,
+        path: str | Path | None = None,
+        m: int = 16,
+        ef_construct: int = 64,
+        int8: bool = False,
     ):
         import qdrant_edge as qe
 
         self.dim = dim
+        self.int8 = int8
         self.path = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="edge_"))
+        if self.path.is_dir() and any(self.path.iterdir()):
+            self.shard = qe.EdgeShard.load(str(self.path))
+            return
+        quantization = None
+        if int8:
+            quantization = qe.ScalarQuantizationConfig(qe.ScalarType.Int8, memory=qe.Memory.Pinned)
         config = qe.EdgeConfig(
             vectors=qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine),
             hnsw_config=qe.HnswIndexConfig(m=m, ef_construct=ef_construct, full_scan_threshold=1),
+            quantization_config=quantization,
             optimizers=qe.EdgeOptimizersConfig(indexing_threshold=1, default_segment_number=1),
         )
         self.shard = qe.EdgeShard.create(str(self.path), config)
@@ -83,7 +99,8 @@ class EdgeIndex:
             condition = qe.FieldCondition(key="modality", match=qe.MatchValue(modality))
             where = qe.Filter(must=[condition])
         limit = max(ef, k) if post_filter else k
-        params = qe.SearchParams(hnsw_ef=ef, exact=exact)
+        rescore = qe.QuantizationSearchParams(rescore=True) if self.int8 else None
+        params = qe.SearchParams(hnsw_ef=ef, exact=exact, quantization=rescore)
         requests = [
             qe.QueryRequest(
                 limit=limit,
@@ -115,12 +132,27 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
     return float(np.sum(hits) / truth.size)
 
 
-def exact_top_k(queries: np.ndarray, gallery: np.ndarray, k: int, batch: int = 1024) -> np.ndarray:
-    """Row indices of the k largest cosines per query (batched numpy; exact search)."""
-    out = np.empty((len(queries), k), dtype=np.int64)
-    for start in range(0, len(queries), batch):
-        scores = queries[start : start + batch] @ gallery.T
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1)
-        out[start : start + batch] = np.take_along_axis(part, order, 1)
-    return out
+def exact_top_k(
+    queries: np.ndarray, gallery: np.ndarray, k: int, block: int = 32_768
+) -> np.ndarray:
+    """Row indices of the k largest cosines per query: exact search, every query against every
+    gallery row. The gallery is scored a `block` of rows at a time (a matrix product), and each
+    block's top k merged into the running top k, so memory stays small at a million rows.
+    Returns an int64 array (q, k), best first."""
+    queries = np.asarray(queries, dtype=np.float32)
+    if not 1 <= k <= len(gallery):
+        raise ValueError(f"k must lie in [1, {len(gallery)}] (the gallery's rows); got {k}")
+    best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(queries), 0), dtype=np.int64)
+    for start in range(0, len(gallery), block):
+        scores = queries @ np.asarray(gallery[start : start + block], dtype=np.float32).T
+        keep = min(k, scores.shape[1])
+        part = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        best_scores = np.concatenate([best_scores, np.take_along_axis(scores, part, 1)], axis=1)
+        best_ids = np.concatenate([best_ids, part + start], axis=1)
+        if best_ids.shape[1] > k:
+            top = np.argpartition(-best_scores, k - 1, axis=1)[:, :k]
+            best_scores = np.take_along_axis(best_scores, top, 1)
+            best_ids = np.take_along_axis(best_ids, top, 1)
+    order = np.argsort(-best_scores, axis=1, kind="stable")
+    return np.take_along_axis(best_ids, order, 1)
