@@ -13,7 +13,9 @@ import torch
 
 from mmlab import toyworld
 from mmlab.training import CONFIGS, TrainConfig, get_config, train
+from mmlab.models.toy_clip import pixel_values_from_uint8
 from mmlab.training.loop import batch_loss, draw_batch, lr_factor
+from mmlab.training.metrics import tokenize
 
 # A model small enough that a few steps take well under a second.
 TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=2)
@@ -104,6 +106,29 @@ def test_hard_negatives_enter_the_loss():
     assert with_negatives.item() > batch_loss(model, processor, batch, "clip").item()
 
 
+def test_clip_towers_train_with_the_sigmoid_loss(small_val):
+    from mmlab.losses import siglip_loss
+    from mmlab.models.toy_clip import build_toy_model
+
+    config = get_config("live", loss="sigmoid", steps=2, **TINY)
+    assert config.loss_name == "sigmoid" and get_config("live").loss_name == "softmax"
+    result = train(config, progress=False, val=small_val)
+    assert result.model.logit_bias.requires_grad  # SigLIP's bias, learned beside the scale
+    assert result.history.scale[0] == pytest.approx(10.0, abs=0.1)  # SigLIP's start, not 14.3
+    model, processor = build_toy_model(toyworld.vocabulary(), "clip", **config.model_kwargs())
+    batch = draw_batch(np.random.default_rng(0), config)
+    scale, bias = torch.tensor(math.log(10.0)), torch.tensor(-10.0)
+    model.logit_scale.data.fill_(scale.item())
+    model.logit_bias = torch.nn.Parameter(bias.clone())
+    images, texts = (
+        model.get_image_features(pixel_values=pixel_values_from_uint8(batch.images, processor)),
+        model.get_text_features(**tokenize(processor, batch.captions)),
+    )
+    expected = siglip_loss(images.pooler_output, texts.pooler_output, scale, bias)
+    got = batch_loss(model, processor, batch, "clip", "sigmoid")
+    assert got.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
 def test_named_configs_cover_every_shipped_model():
     assert {"live", "toy-clip", "toy-clip-negclip", "toy-siglip"} <= set(CONFIGS)
     assert {"toy-clip-nowords", "toy-clip-manywords"} <= set(CONFIGS)
@@ -128,6 +153,7 @@ def test_named_configs_cover_every_shipped_model():
         ("details", ("full", "verbose"), "verbose"),
         ("details", "full", "details"),
         ("singles_steps", -1, "singles_steps"),
+        ("loss", "hinge", "loss"),
     ],
 )
 def test_bad_configs_are_rejected_by_name(field, value, message):

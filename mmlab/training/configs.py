@@ -13,6 +13,7 @@ from mmlab.models.toy_clip import ACTIVATIONS
 from mmlab.toyworld.captions import DETAILS
 
 KINDS = ("clip", "siglip")
+LOSSES = ("softmax", "sigmoid")
 SCHEDULES = ("cosine", "constant")
 
 
@@ -20,7 +21,9 @@ SCHEDULES = ("cosine", "constant")
 class TrainConfig:
     """Everything that decides a training run; the same config and seed give the same run."""
 
-    kind: str = "clip"  # "clip" (softmax InfoNCE) or "siglip" (sigmoid loss)
+    kind: str = "clip"  # the towers' layout: "clip" or "siglip" (Hugging Face's SigLIP)
+    loss: str | None = None  # None: the kind's own ("clip" softmax InfoNCE, "siglip" sigmoid);
+    # "sigmoid" with kind="clip" trains CLIP's towers with SigLIP's loss (lesson 02, part 3)
     steps: int = 1000
     batch_size: int = 128
     lr: float = 2e-3  # peak learning rate of AdamW
@@ -48,6 +51,8 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         _check_choice("kind", self.kind, KINDS)
+        if self.loss is not None:
+            _check_choice("loss", self.loss, LOSSES)
         _check_choice("schedule", self.schedule, SCHEDULES)
         for name in (
             "steps", "batch_size", "image_size", "patch_size", "width", "layers", "heads",
@@ -91,6 +96,11 @@ class TrainConfig:
                 "eval_every must be >= 1, warmup_steps >= 0 and lr > 0; got "
                 f"{self.eval_every!r}, {self.warmup_steps!r}, {self.lr!r}"
             )
+
+    @property
+    def loss_name(self) -> str:
+        """The loss this run trains with: `loss`, or the kind's own when `loss` is None."""
+        return self.loss or ("softmax" if self.kind == "clip" else "sigmoid")
 
     def model_kwargs(self) -> dict:
         """Return the keyword arguments of mmlab.models.toy_clip.build_toy_model for this config."""

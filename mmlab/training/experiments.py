@@ -1,7 +1,8 @@
 """Lesson 02's part-3 experiments, defined once, and the reference curves recorded from them.
 
 Introduced in notebooks/02_contrastive_training.ipynb. Each experiment is the "live" recipe with
-one thing changed (batch size, a fixed temperature, the sigmoid loss). The full-length runs are
+one thing changed (batch size, a fixed temperature, the sigmoid loss with SigLIP's towers or
+with CLIP's). The full-length runs are
 recorded by `python scripts/record_reference_curves.py` into data/reference-curves/, one small
 JSON file per experiment (the format: `reference_record`), and read back by `load_reference`.
 """
@@ -49,6 +50,13 @@ EXPERIMENTS: dict[str, Experiment] = {
     ),
     "siglip-batch-128": Experiment("SigLIP, batch 128", {"kind": "siglip", "batch_size": 128}),
     "siglip-batch-32": Experiment("SigLIP, batch 32", {"kind": "siglip", "batch_size": 32}),
+    # the sigmoid loss on CLIP's towers: SigLIP vs CLIP with nothing but the loss changed
+    "sigmoid-batch-128": Experiment(
+        "CLIP towers, sigmoid loss, batch 128", {"loss": "sigmoid", "batch_size": 128}
+    ),
+    "sigmoid-batch-32": Experiment(
+        "CLIP towers, sigmoid loss, batch 32", {"loss": "sigmoid", "batch_size": 32}
+    ),
 }
 
 HISTORY_SERIES = (

@@ -23,7 +23,12 @@ import torch
 
 from mmlab import toyworld
 from mmlab.losses import CLIP_MAX_LOGIT_SCALE, clip_loss, siglip_loss
-from mmlab.models.toy_clip import build_toy_model, pixel_values_from_uint8
+from mmlab.models.toy_clip import (
+    SIGLIP_LOGIT_BIAS_INIT,
+    SIGLIP_LOGIT_SCALE_INIT,
+    build_toy_model,
+    pixel_values_from_uint8,
+)
 from mmlab.training.configs import TrainConfig
 from mmlab.training.metrics import embed_images, embed_texts, retrieval_recall, tokenize
 
@@ -105,6 +110,8 @@ def train(
     model, processor = build_toy_model(
         toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
     )
+    if config.loss_name == "sigmoid" and not hasattr(model, "logit_bias"):
+        add_sigmoid_bias(model)  # CLIP's towers, SigLIP's loss
     if config.temperature_init is not None:
         with torch.no_grad():
             model.logit_scale.fill_(-math.log(config.temperature_init))  # scale = 1 / temperature
@@ -117,7 +124,7 @@ def train(
     bar = tqdm(range(1, config.steps + 1), desc=f"training {config.kind}", disable=not progress)
     for step in bar:
         batch = draw_batch(rng, config, step)
-        loss = batch_loss(model, processor, batch, config.kind)
+        loss = batch_loss(model, processor, batch, config.kind, config.loss_name)
         if not torch.isfinite(loss):
             raise FloatingPointError(
                 f"step {step}: the loss is {loss.item()}, so training stopped (nothing was saved). "
@@ -129,7 +136,7 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = config.lr * lr_factor(config, step)
         optimizer.step()
-        if config.kind == "clip":  # keep the stored scale where the loss clamps it (<= 100)
+        if config.loss_name == "softmax":  # keep the stored scale where the loss clamps it (<= 100)
             with torch.no_grad():
                 model.logit_scale.clamp_(max=CLIP_MAX_LOGIT_SCALE)
         history.record(step, loss.item(), model, time.perf_counter() - start)
@@ -187,8 +194,11 @@ def draw_batch(rng: np.random.Generator, config: TrainConfig, step: int | None =
     )
 
 
-def batch_loss(model: Any, processor: Any, batch: Any, kind: str) -> torch.Tensor:
-    """Embed one toy-world batch with both towers and return the contrastive loss.
+def batch_loss(
+    model: Any, processor: Any, batch: Any, kind: str, loss: str | None = None
+) -> torch.Tensor:
+    """Embed one toy-world batch with both towers and return the contrastive loss: `loss`
+    "softmax" (CLIP's InfoNCE) or "sigmoid" (SigLIP's), by default the one of `kind`.
 
     Hard-negative captions (`batch.negatives`, when present) go through the text tower too and
     become extra columns of the logit matrix. Returns a scalar tensor with a graph.
@@ -199,9 +209,18 @@ def batch_loss(model: Any, processor: Any, batch: Any, kind: str) -> torch.Tenso
     all_text = text_features(model, processor, list(batch.captions) + list(negatives), kind)
     text_emb, extra = all_text[: len(batch.captions)], all_text[len(batch.captions) :]
     extra = extra if len(negatives) else None
-    if kind == "clip":
+    if (loss or ("softmax" if kind == "clip" else "sigmoid")) == "softmax":
         return clip_loss(image_emb, text_emb, model.logit_scale, extra_text_emb=extra)
     return siglip_loss(image_emb, text_emb, model.logit_scale, model.logit_bias, extra)
+
+
+def add_sigmoid_bias(model: Any) -> None:
+    """Give a CLIP model what SigLIP's loss needs and start it where SigLIP starts: a learned
+    bias b = -10 beside the scale t = 10 (Zhai et al. 2023). Lesson 02 trains CLIP's towers with
+    it, so that SigLIP against CLIP compares the loss alone. Changes `model` in place."""
+    with torch.no_grad():
+        model.logit_scale.fill_(SIGLIP_LOGIT_SCALE_INIT)
+    model.logit_bias = torch.nn.Parameter(torch.full((), SIGLIP_LOGIT_BIAS_INIT))
 
 
 def text_features(model: Any, processor: Any, texts: list[str], kind: str) -> torch.Tensor:
