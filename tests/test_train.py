@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from mmlab import toyworld
-from mmlab.training import CONFIGS, TrainConfig, get_config, train
 from mmlab.models.toy_clip import pixel_values_from_uint8
+from mmlab.training import CONFIGS, TrainConfig, get_config, train
 from mmlab.training.loop import batch_loss, draw_batch, lr_factor
 from mmlab.training.metrics import tokenize
 
