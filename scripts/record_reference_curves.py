@@ -1,6 +1,6 @@
 """Record the reference curves of lesson 02's part-3 experiments (mmlab.training.experiments).
 
-    python scripts/record_reference_curves.py                         # all six, REFERENCE_STEPS
+    python scripts/record_reference_curves.py                         # all eight, REFERENCE_STEPS
     python scripts/record_reference_curves.py --only clip-batch-32    # one of them
     python scripts/record_reference_curves.py --steps 4 --set width=32 --out /tmp/curves
 
@@ -69,7 +69,7 @@ def readme(steps: int) -> str:
         [
             "# Reference curves of lesson 02's experiments",
             "",
-            "Full-length runs of the six part-3 experiments of",
+            "Full-length runs of the eight part-3 experiments of",
             "notebooks/02_contrastive_training.ipynb, shown beside whatever the learner runs.",
             "Each is the `live` recipe (mmlab/training/configs.py) with the overrides below,",
             f"trained for {steps} steps from scratch on one CPU thread. Recorded by",

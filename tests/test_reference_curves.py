@@ -32,7 +32,7 @@ def load_script():
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
-    """All six experiments, 3 steps each of a tiny model, recorded by the script."""
+    """All eight experiments, 3 steps each of a tiny model, recorded by the script."""
     out = tmp_path_factory.mktemp("curves")
     args = ["--steps", "3", "--out", str(out)]
     written = load_script().main(args + [w for item in TINY for w in ("--set", item)])
@@ -55,13 +55,14 @@ def edit(path: Path, change) -> None:
 
 def test_every_experiment_is_a_valid_live_config_changing_what_its_label_says():
     configs = {name: e.config() for name, e in EXPERIMENTS.items()}
-    assert len(configs) == 6 and all(isinstance(c, TrainConfig) for c in configs.values())
+    assert len(configs) == 8 and all(isinstance(c, TrainConfig) for c in configs.values())
     assert all(c.steps == REFERENCE_STEPS for c in configs.values())
     assert EXPERIMENTS["clip-batch-32"].config(steps=7).steps == 7
     for name, config in configs.items():
         assert config.kind == ("siglip" if name.startswith("siglip") else "clip")
         assert config.batch_size == (32 if name.endswith("batch-32") else 128)
         assert config.learn_scale == ("fixed" not in name)
+        assert config.loss_name == ("softmax" if name.startswith("clip") else "sigmoid")
         assert get_config("live", **EXPERIMENTS[name].overrides, steps=REFERENCE_STEPS) == config
     assert configs["clip-fixed-1.0"].temperature_init == 1.0
     assert configs["clip-fixed-0.07"].temperature_init == 0.07
@@ -70,7 +71,7 @@ def test_every_experiment_is_a_valid_live_config_changing_what_its_label_says():
 def test_the_script_writes_small_files_the_loader_accepts(recorded):
     runs = load_reference(recorded)
     assert list(runs) == list(EXPERIMENTS)
-    assert (recorded / "README.md").read_text().count(".json") >= 6
+    assert (recorded / "README.md").read_text().count(".json") >= 8
     for name, run in runs.items():
         assert (recorded / f"{name}.json").stat().st_size < 50_000
         assert run.label == EXPERIMENTS[name].label and run.threads == 1

@@ -177,7 +177,7 @@ def _read_run(path: Path, name: str) -> ReferenceRun:
     if not path.is_file():
         raise FileNotFoundError(
             f"no reference curve {path}: record it with `python {SCRIPT} --only {name}` "
-            f"(or all six with `python {SCRIPT}`)"
+            f"(or all eight with `python {SCRIPT}`)"
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
