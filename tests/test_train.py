@@ -111,6 +111,10 @@ def test_named_configs_cover_every_shipped_model():
     assert CONFIGS["toy-clip-nowords"].words_fraction == 0.0
     assert CONFIGS["toy-clip-manywords"].words_fraction > CONFIGS["toy-clip"].words_fraction > 0
     assert CONFIGS["toy-siglip"].kind == "siglip"
+    twins = [CONFIGS[f"label-words-{f}"] for f in ("0", "0.25", "0.5")]
+    assert [c.naming_words_fraction for c in twins] == [0.0, 0.25, 0.5]
+    assert {c.naming_words_fraction + c.silent_words_fraction for c in twins} == {0.5}
+    assert all(c.words_fraction == 0.0 for c in twins)
 
 
 @pytest.mark.parametrize(
@@ -120,6 +124,8 @@ def test_named_configs_cover_every_shipped_model():
         ("schedule", "linear", "schedule"),
         ("batch_size", 1, "batch_size"),
         ("words_fraction", 1.5, "words_fraction"),
+        ("naming_words_fraction", -0.1, "naming_words_fraction"),
+        ("silent_words_fraction", 1.5, "silent_words_fraction"),
         ("patch_size", 7, "patch_size"),
         ("heads", 3, "heads"),
         ("heads", 0, "heads must be >= 1"),
@@ -133,6 +139,11 @@ def test_named_configs_cover_every_shipped_model():
 def test_bad_configs_are_rejected_by_name(field, value, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**{field: value})
+
+
+def test_word_shares_of_one_picture_cannot_exceed_one():
+    with pytest.raises(ValueError, match="add up to more than 1"):
+        TrainConfig(words_fraction=0.5, naming_words_fraction=0.3, silent_words_fraction=0.3)
 
 
 def test_get_config_names_the_choices():
