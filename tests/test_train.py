@@ -106,10 +106,8 @@ def test_hard_negatives_enter_the_loss():
 
 def test_named_configs_cover_every_shipped_model():
     assert {"live", "toy-clip", "toy-clip-negclip", "toy-siglip"} <= set(CONFIGS)
-    assert {"toy-clip-nowords", "toy-clip-manywords"} <= set(CONFIGS)
     assert CONFIGS["toy-clip-negclip"].hard_negatives and not CONFIGS["toy-clip"].hard_negatives
-    assert CONFIGS["toy-clip-nowords"].words_fraction == 0.0
-    assert CONFIGS["toy-clip-manywords"].words_fraction > CONFIGS["toy-clip"].words_fraction > 0
+    assert CONFIGS["toy-clip"].words_fraction > 0
     assert CONFIGS["toy-siglip"].kind == "siglip"
     twins = [CONFIGS[f"label-words-{f}"] for f in ("0", "0.25", "0.5")]
     assert [c.naming_words_fraction for c in twins] == [0.0, 0.25, 0.5]
@@ -207,3 +205,12 @@ def test_activation_reaches_both_towers():
     assert model.config.text_config.hidden_act == model.config.vision_config.hidden_act == "gelu"
     with pytest.raises(ValueError, match="activation='swish'"):
         build_toy_model(toyworld.vocabulary(), "clip", activation="swish")
+
+
+def test_card_says_which_words_no_caption_mentions():
+    from mmlab.training.card import unmentioned_words
+
+    assert unmentioned_words(CONFIGS["toy-clip"]) == ""
+    text = unmentioned_words(CONFIGS["label-words-0.25"])
+    assert "do not mention on 50%" in text
+    assert "on 25% of images the shape" in text and "on 25% a random word" in text

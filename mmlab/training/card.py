@@ -18,8 +18,6 @@ PURPOSES = {
     "live": "the quick recipe the training lesson runs live (not shipped)",
     "toy-clip": "default embedded toy CLIP: plain contrastive training, some images carry words",
     "toy-clip-negclip": "twin of toy-clip trained with swapped-caption hard negatives (NegCLIP)",
-    "toy-clip-nowords": "twin of toy-clip that never saw a rendered word",
-    "toy-clip-manywords": "twin of toy-clip where most images carry a rendered word",
     "toy-siglip": "twin of toy-clip trained with the sigmoid (SigLIP) loss",
     "label-words-0": "word-label twin: words on half the pictures, never naming the object",
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
