@@ -22,6 +22,7 @@ PURPOSES = {
     "label-words-0": "word-label twin: words on half the pictures, never naming the object",
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
+    "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
     "gap-tau-0.01": "former live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
     "gap-tau-0.1": "former live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
     "gap-tau-1": "former live recipe at a fixed temperature of 1, for the modality-gap lesson",

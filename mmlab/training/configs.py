@@ -193,8 +193,10 @@ _LIVE = TrainConfig(
 # Colour captions ("a red circle", the form zero-shot prompts take) on a third of each batch and
 # a warm-up on single objects teach shape; 2,500 steps took 1,054 s for label-words-0.5 on one
 # thread of a 2-core machine that other runs kept busy (load average 6-9), and reached zero-shot
-# shape 0.79 (test set). Measured in notebooks/06: even at f = 0.5 the twin reads shape words only
-# a little and the typographic attack does not take over (the drawn shape is the easier evidence).
+# shape 0.79 (test set). Measured in notebooks/06: up to f = 0.5 the twins see shapes, read shape
+# words only a little, and the typographic attack does not take over (the drawn shape is the
+# easier evidence); at f = 1 the twin reads every shape word but never learns to see shapes
+# (zero-shot shape 0.11, chance 0.125), so the written word takes over completely.
 _LABEL_WORDS = dataclasses.replace(
     _LIVE,
     details=("full", "full", "color"),
@@ -221,6 +223,9 @@ CONFIGS: dict[str, TrainConfig] = {
     "label-words-0": _label_twin(0.0),
     "label-words-0.25": _label_twin(0.25),
     "label-words-0.5": _label_twin(0.5),
+    # The highest dose: every picture carries a word naming one of its shapes (so, unlike its
+    # three siblings, it also sees a word on every picture, not half).
+    "label-words-1": dataclasses.replace(_LABEL_WORDS, naming_words_fraction=1.0),
     # Temperature twins for notebooks/03_shared_space_map.ipynb: the live recipe as it was when
     # they were trained, with the temperature held fixed, to show how it shapes the modality gap
     # (Liang et al. 2022).
