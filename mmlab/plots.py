@@ -133,7 +133,9 @@ def confusion_panels(
             raise ValueError(
                 f"panel {name!r} has shape {shape}; expected ({len(rows)}, {len(columns)})"
             )
-    figure = make_subplots(1, len(panels), subplot_titles=list(panels), horizontal_spacing=0.12)
+    figure = make_subplots(
+        1, len(panels), subplot_titles=list(panels), shared_yaxes=True, horizontal_spacing=0.04
+    )
     high = max(float(np.max(counts)) for counts in panels.values())
     for i, counts in enumerate(panels.values(), start=1):
         matrix = np.asarray(counts, dtype=float)
