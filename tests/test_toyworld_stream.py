@@ -80,7 +80,7 @@ def test_naming_and_silent_words_are_written_but_never_mentioned():
 def test_word_shares_above_one_are_refused():
     with pytest.raises(ValueError, match="add up to more than 1"):
         tw.training_batch(np.random.default_rng(0), 4, naming_words=0.6, silent_words=0.5)
-    with pytest.raises(ValueError, match="naming_words must lie in"):
+    with pytest.raises(ValueError, match="naming_words -0.1 must lie in"):
         tw.training_batch(np.random.default_rng(0), 4, naming_words=-0.1)
 
 

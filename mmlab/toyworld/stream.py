@@ -71,7 +71,7 @@ def training_batch(
     shares["silent_words"] = silent_words
     for name, share in shares.items():
         if not 0.0 <= share <= 1.0:
-            raise ValueError(f"{name} must lie in [0, 1]; got {share!r}")
+            raise ValueError(f"{name} {share!r} must lie in [0, 1]")
     if sum(shares.values()) > 1.0:
         raise ValueError(f"the shares of pictures with a word add up to more than 1: {shares}")
     scenes = sample_scenes(
