@@ -117,6 +117,50 @@ def similarity_matrix(
     return figure
 
 
+def confusion_panels(
+    panels: dict[str, Any], rows: Sequence[str], columns: Sequence[str], title: str = ""
+) -> go.Figure:
+    """Count matrices side by side, one heatmap per panel ({panel title: (rows x columns)}),
+    labelled along both axes and with the counts written in the cells.
+
+    Introduced in notebooks/06_text_in_image.ipynb (where the errors of an attacked model land).
+    """
+    if not panels:
+        raise ValueError("panels is empty")
+    for name, counts in panels.items():
+        shape = np.shape(counts)
+        if shape != (len(rows), len(columns)):
+            raise ValueError(
+                f"panel {name!r} has shape {shape}; expected ({len(rows)}, {len(columns)})"
+            )
+    figure = make_subplots(
+        1, len(panels), subplot_titles=list(panels), shared_yaxes=True, horizontal_spacing=0.04
+    )
+    high = max(float(np.max(counts)) for counts in panels.values())
+    for i, counts in enumerate(panels.values(), start=1):
+        matrix = np.asarray(counts, dtype=float)
+        figure.add_trace(
+            go.Heatmap(
+                z=matrix,
+                x=list(columns),
+                y=list(rows),
+                zmin=0,
+                zmax=high,
+                colorscale="Blues",
+                text=matrix.astype(int),
+                texttemplate="%{text}",
+                showscale=i == len(panels),
+                hovertemplate="%{y} → %{x}: %{z:.0f}<extra></extra>",
+            ),  # fmt: skip
+            row=1,
+            col=i,
+        )
+        figure.update_yaxes(autorange="reversed", row=1, col=i)
+        figure.update_xaxes(tickangle=-40, row=1, col=i)
+    figure.update_layout(title=_title(title, 90), height=520, margin={"t": 110})
+    return figure
+
+
 def training_curves(history: Any) -> go.Figure:
     """Loss, logit scale and (if logged) validation recall against the step, in three panels.
 

@@ -157,3 +157,13 @@ def test_compare_bars_series():
         0.31,
         0.1,
     ]
+
+
+def test_confusion_panels_label_both_axes_and_refuse_a_wrong_shape():
+    rows, columns = ["a", "b"], ["x", "y", "z"]
+    counts = np.array([[1, 0, 2], [0, 3, 0]])
+    figure = plots.confusion_panels({"one": counts, "two": counts * 2}, rows, columns, title="t")
+    assert len(figure.data) == 2 and list(figure.data[0].y) == rows
+    assert list(figure.data[1].x) == columns and figure.data[1].z.max() == 6
+    with pytest.raises(ValueError, match="panel 'bad' has shape"):
+        plots.confusion_panels({"bad": counts.T}, rows, columns)

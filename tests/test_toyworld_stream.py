@@ -61,6 +61,29 @@ def test_rendered_words_are_mentioned_and_come_from_the_vocabulary():
     assert all(s.word is None and "word" not in c for s, c in zip(none.scenes, none.captions))
 
 
+def test_naming_and_silent_words_are_written_but_never_mentioned():
+    batch = tw.training_batch(
+        np.random.default_rng(3), 800, words_fraction=0.1, naming_words=0.3, silent_words=0.2
+    )
+    pairs = list(zip(batch.scenes, batch.captions))
+    mentioned = [s for s, c in pairs if s.word is not None and "word" in c]
+    unmentioned = [s for s, c in pairs if s.word is not None and "word" not in c]
+    assert 40 < len(mentioned) < 120 and 320 < len(unmentioned) < 480
+    naming = [s for s in unmentioned if s.word in {o.shape for o in s.objects}]
+    # naming words (a share 0.3 / 0.5 of them) plus random ones that hit a pictured shape
+    assert 0.55 < len(naming) / len(unmentioned) < 0.75
+    only_naming = tw.training_batch(np.random.default_rng(4), 300, naming_words=1.0)
+    assert all(s.word in {o.shape for o in s.objects} for s in only_naming.scenes)
+    assert not any("word" in c for c in only_naming.captions)
+
+
+def test_word_shares_above_one_are_refused():
+    with pytest.raises(ValueError, match="add up to more than 1"):
+        tw.training_batch(np.random.default_rng(0), 4, naming_words=0.6, silent_words=0.5)
+    with pytest.raises(ValueError, match="naming_words -0.1 must lie in"):
+        tw.training_batch(np.random.default_rng(0), 4, naming_words=-0.1)
+
+
 def test_restricted_pairs_and_counts():
     batch = tw.training_batch(
         np.random.default_rng(2), 100, detail="color", pairs=[("green", "cross")], n_objects=(1,)

@@ -131,11 +131,13 @@ def test_clip_towers_train_with_the_sigmoid_loss(small_val):
 
 def test_named_configs_cover_every_shipped_model():
     assert {"live", "toy-clip", "toy-clip-negclip", "toy-siglip"} <= set(CONFIGS)
-    assert {"toy-clip-nowords", "toy-clip-manywords"} <= set(CONFIGS)
     assert CONFIGS["toy-clip-negclip"].hard_negatives and not CONFIGS["toy-clip"].hard_negatives
-    assert CONFIGS["toy-clip-nowords"].words_fraction == 0.0
-    assert CONFIGS["toy-clip-manywords"].words_fraction > CONFIGS["toy-clip"].words_fraction > 0
+    assert CONFIGS["toy-clip"].words_fraction > 0
     assert CONFIGS["toy-siglip"].kind == "siglip"
+    twins = [CONFIGS[f"label-words-{f}"] for f in ("0", "0.25", "0.5")]
+    assert [c.naming_words_fraction for c in twins] == [0.0, 0.25, 0.5]
+    assert {c.naming_words_fraction + c.silent_words_fraction for c in twins} == {0.5}
+    assert all(c.words_fraction == 0.0 for c in twins)
 
 
 @pytest.mark.parametrize(
@@ -145,6 +147,8 @@ def test_named_configs_cover_every_shipped_model():
         ("schedule", "linear", "schedule"),
         ("batch_size", 1, "batch_size"),
         ("words_fraction", 1.5, "words_fraction"),
+        ("naming_words_fraction", -0.1, "naming_words_fraction"),
+        ("silent_words_fraction", 1.5, "silent_words_fraction"),
         ("patch_size", 7, "patch_size"),
         ("heads", 3, "heads"),
         ("heads", 0, "heads must be >= 1"),
@@ -159,6 +163,11 @@ def test_named_configs_cover_every_shipped_model():
 def test_bad_configs_are_rejected_by_name(field, value, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**{field: value})
+
+
+def test_word_shares_of_one_picture_cannot_exceed_one():
+    with pytest.raises(ValueError, match="add up to more than 1"):
+        TrainConfig(words_fraction=0.5, naming_words_fraction=0.3, silent_words_fraction=0.3)
 
 
 def test_get_config_names_the_choices():
@@ -222,3 +231,12 @@ def test_activation_reaches_both_towers():
     assert model.config.text_config.hidden_act == model.config.vision_config.hidden_act == "gelu"
     with pytest.raises(ValueError, match="activation='swish'"):
         build_toy_model(toyworld.vocabulary(), "clip", activation="swish")
+
+
+def test_card_says_which_words_no_caption_mentions():
+    from mmlab.training.card import unmentioned_words
+
+    assert unmentioned_words(CONFIGS["toy-clip"]) == ""
+    text = unmentioned_words(CONFIGS["label-words-0.25"])
+    assert "do not mention on 50%" in text
+    assert "on 25% of images the shape" in text and "on 25% a random word" in text

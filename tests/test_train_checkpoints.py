@@ -13,7 +13,8 @@ from mmlab.paths import models_dir
 from mmlab.training import CONFIGS
 from mmlab.training.metrics import quality_metrics
 
-SHIPPED = ["toy-clip", "toy-clip-negclip", "toy-clip-nowords", "toy-clip-manywords", "toy-siglip"]
+SHIPPED = ["toy-clip", "toy-clip-negclip", "toy-siglip"]
+SHIPPED += ["label-words-0", "label-words-0.25", "label-words-0.5", "label-words-1"]  # lesson 06
 MB = 1024 * 1024
 
 

@@ -7,15 +7,15 @@ Introduced in notebooks/02_contrastive_training.ipynb.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from mmlab.toyworld.captions import DETAILS, DRAWS_PER_CAPTION, plan_for, text
+from mmlab.toyworld.captions import DETAILS, DRAWS_PER_CAPTION, plan_for, text, without_word
 from mmlab.toyworld.negatives import training_negative
 from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
-from mmlab.toyworld.scenes import Scene, check_rng
+from mmlab.toyworld.scenes import MAX_OBJECTS, Scene, check_rng
 from mmlab.toyworld.vocabulary import check_choice
 
 
@@ -41,6 +41,8 @@ def training_batch(
     *,
     size: int = 64,
     words_fraction: float = 0.0,
+    naming_words: float = 0.0,
+    silent_words: float = 0.0,
     detail: str = "full",
     hard_negatives: bool = False,
     holdout: bool = True,
@@ -52,7 +54,9 @@ def training_batch(
 
     Introduced in notebooks/02_contrastive_training.ipynb. Captions are random paraphrases at the
     given `detail` ("shape", "color" or "full"); a share `words_fraction` of images carries a
-    rendered word that its caption mentions. With `hard_negatives=True`, `.negatives` holds one
+    rendered word that its caption mentions; a share `naming_words` a word that names the shape
+    of one object in the picture and a share `silent_words` a random word, neither mentioned by
+    the caption (the word-label twins of notebooks/06_text_in_image.ipynb). With `hard_negatives=True`, `.negatives` holds one
     false caption per image (a swapped attribute or relation where possible, NegCLIP-style).
     With `holdout=True` (the default) no scene and no caption contains a held-out composition.
     `audio=True` adds `.audio`, each scene's sound (mmlab.toyworld.audio); `pairs` and
@@ -63,16 +67,27 @@ def training_batch(
         raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
     size = check_size(size)
     check_choice(detail, DETAILS, "detail")
+    shares = {"words_fraction": words_fraction, "naming_words": naming_words}
+    shares["silent_words"] = silent_words
+    for name, share in shares.items():
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"{name} {share!r} must lie in [0, 1]")
+    if sum(shares.values()) > 1.0:
+        raise ValueError(f"the shares of pictures with a word add up to more than 1: {shares}")
     scenes = sample_scenes(
         rng,
         batch_size,
-        words_fraction=words_fraction,
+        words_fraction=sum(shares.values()),
         holdout=holdout,
         pairs=pairs,
         n_objects=n_objects,
     )
+    silent = [False] * batch_size
+    if naming_words or silent_words:  # no extra draws otherwise: older recipes keep their stream
+        scenes, silent = unmentioned_words(rng, scenes, words_fraction, naming_words, silent_words)
     draws = rng.random((batch_size, DRAWS_PER_CAPTION)).tolist()
     plans = [plan_for(scene, detail, draws=d) for scene, d in zip(scenes, draws)]
+    plans = [without_word(plan) if quiet else plan for plan, quiet in zip(plans, silent)]
     batch = ToyBatch(render_array(scenes, size), [text(p) for p in plans], scenes)
     if hard_negatives:
         found = [training_negative(s, p, rng, holdout) for s, p in zip(scenes, plans)]
@@ -83,6 +98,34 @@ def training_batch(
 
         batch.audio = waveforms(scenes, rng)
     return batch
+
+
+def unmentioned_words(
+    rng: np.random.Generator,
+    scenes: list[Scene],
+    mentioned: float,
+    naming: float,
+    silent: float,
+) -> tuple[list[Scene], list[bool]]:
+    """Split the scenes that carry a word into mentioned, naming and silent words, in
+    proportion to the three shares; a naming word is replaced by the shape of one of the scene's
+    objects, drawn at random. Returns the scenes and, per scene, whether its caption must leave
+    the word out. Introduced in notebooks/06_text_in_image.ipynb.
+    """
+    total = mentioned + naming + silent
+    where = rng.random(len(scenes)) * total
+    which = rng.integers(0, MAX_OBJECTS, len(scenes))
+    out, quiet = [], []
+    for scene, u, k in zip(scenes, where.tolist(), which.tolist()):
+        if scene.word is None or u < mentioned:
+            out.append(scene)
+            quiet.append(False)
+            continue
+        if u < mentioned + naming:
+            scene = replace(scene, word=scene.objects[k % len(scene.objects)].shape)
+        out.append(scene)
+        quiet.append(True)
+    return out, quiet
 
 
 def training_stream(seed: int, batch_size: int, **options) -> Iterator[ToyBatch]:

@@ -18,13 +18,27 @@ PURPOSES = {
     "live": "the quick recipe the training lesson runs live (not shipped)",
     "toy-clip": "default embedded toy CLIP: plain contrastive training, some images carry words",
     "toy-clip-negclip": "twin of toy-clip trained with swapped-caption hard negatives (NegCLIP)",
-    "toy-clip-nowords": "twin of toy-clip that never saw a rendered word",
-    "toy-clip-manywords": "twin of toy-clip where most images carry a rendered word",
     "toy-siglip": "twin of toy-clip trained with the sigmoid (SigLIP) loss",
+    "label-words-0": "word-label twin: words on half the pictures, never naming the object",
+    "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
+    "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
+    "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
     "gap-tau-0.01": "former live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
     "gap-tau-0.1": "former live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
     "gap-tau-1": "former live recipe at a fixed temperature of 1, for the modality-gap lesson",
 }
+
+
+def unmentioned_words(config: Any) -> str:
+    """Return the card's words about rendered words no caption mentions ("" when there are none):
+    the word-label twins of notebooks/06_text_in_image.ipynb."""
+    naming, silent = config.naming_words_fraction, config.silent_words_fraction
+    if not naming and not silent:
+        return ""
+    return (
+        f", words their captions do not mention on {naming + silent:.0%}: on {naming:.0%} of "
+        f"images the shape of an object in the picture, on {silent:.0%} a random word"
+    )
 
 
 def cpu_name() -> str:
@@ -132,7 +146,8 @@ give the same loss curve).
   afresh from the toy world's seeded stream (no fixed training set)
 - data: held-out compositions {"excluded" if config.holdout else "included"}; caption levels
   {", ".join(config.details)} (equal shares of each batch); rendered words on
-  {config.words_fraction:.0%} of images; hard negatives {"on" if config.hard_negatives else "off"}
+  {config.words_fraction:.0%} of images{unmentioned_words(config)}; hard negatives
+  {"on" if config.hard_negatives else "off"}
 - warm-up on single objects: {config.singles_steps} steps (one object per picture, captions
   naming its colour and shape only), then the mix above; peak learning rate {config.lr:g}
 - wall time: {result.wall_s:.0f} s including data generation and validation

@@ -34,6 +34,8 @@ class TrainConfig:
     temperature_init: float | None = None  # None: the model's own start (CLIP 0.07, SigLIP 0.1)
     hard_negatives: bool = False  # NegCLIP: one swapped-attribute caption per image
     words_fraction: float = 0.0  # share of images with a rendered word their caption mentions
+    naming_words_fraction: float = 0.0  # share with a word naming a pictured shape, unmentioned
+    silent_words_fraction: float = 0.0  # share with a random word their caption does not mention
     holdout: bool = True  # never show the held-out compositions
     details: tuple[str, ...] = ("full",)  # caption levels, splitting every batch equally
     singles_steps: int = 0  # first steps: one object per picture, captions "a red circle"
@@ -64,8 +66,12 @@ class TrainConfig:
             raise ValueError(
                 f"batch_size must be >= 2 for a contrastive loss; got {self.batch_size}"
             )
-        if not 0.0 <= self.words_fraction <= 1.0:
-            raise ValueError(f"words_fraction must lie in [0, 1]; got {self.words_fraction!r}")
+        words = ("words_fraction", "naming_words_fraction", "silent_words_fraction")
+        for name in words:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}")
+        if sum(getattr(self, name) for name in words) > 1.0:
+            raise ValueError(f"{', '.join(words)} add up to more than 1 (shares of one picture)")
         if self.activation is not None:
             _check_choice("activation", self.activation, ACTIVATIONS)
         if self.max_length < 3:
@@ -119,6 +125,8 @@ class TrainConfig:
         return {
             "size": self.image_size,
             "words_fraction": self.words_fraction,
+            "naming_words": self.naming_words_fraction,
+            "silent_words": self.silent_words_fraction,
             "hard_negatives": self.hard_negatives,
             "holdout": self.holdout,
         }
@@ -184,6 +192,36 @@ _LIVE = TrainConfig(
     steps=200,
     eval_every=50,
 )
+# Word-label twins for notebooks/06_text_in_image.ipynb (issue 16): on the web the text written on
+# an object usually names it, which is why CLIP learns to read and why a wrong label hijacks it.
+# Half of every twin's pictures carry a word no caption mentions; in a share f of all pictures
+# the word names the shape of an object in the picture, in the rest (0.5 - f) it is any of the 17
+# words at random. So the twins differ only in whether the written word names the object, not in
+# how often a word is seen. The live towers (72 px, one 24-px patch per grid cell) read a word:
+# a supervised probe of that image tower, 300 steps of 64 pictures with a word, 1 thread, read
+# 0.995 of the word-only training-font pictures and 1.0 of 300 fresh pictures with objects.
+# Colour captions ("a red circle", the form zero-shot prompts take) on a third of each batch and
+# a warm-up on single objects teach shape; 2,500 steps took 1,054 s for label-words-0.5 on one
+# thread of a 2-core machine that other runs kept busy (load average 6-9), and reached zero-shot
+# shape 0.79 (test set). Measured in notebooks/06: up to f = 0.5 the twins see shapes, read shape
+# words only a little, and the typographic attack does not take over (the drawn shape is the
+# easier evidence); at f = 1 the twin reads every shape word but never learns to see shapes
+# (zero-shot shape 0.11, chance 0.125), so the written word takes over completely.
+_LABEL_WORDS = dataclasses.replace(
+    _LIVE,
+    details=("full", "full", "color"),
+    singles_steps=300,
+    steps=2500,
+    eval_every=250,
+)
+
+
+def _label_twin(naming: float) -> TrainConfig:
+    return dataclasses.replace(
+        _LABEL_WORDS, naming_words_fraction=naming, silent_words_fraction=0.5 - naming
+    )
+
+
 # The live recipe before issue 15, which trained the temperature twins of lesson 03.
 _LIVE_BEFORE = TrainConfig(width=64, layers=2, heads=2, steps=300, warmup_steps=30, eval_every=50)
 
@@ -191,9 +229,13 @@ CONFIGS: dict[str, TrainConfig] = {
     "live": _LIVE,
     "toy-clip": _TOY_CLIP,
     "toy-clip-negclip": dataclasses.replace(_TOY_CLIP, hard_negatives=True),
-    "toy-clip-nowords": dataclasses.replace(_TOY_CLIP, words_fraction=0.0),
-    "toy-clip-manywords": dataclasses.replace(_TOY_CLIP, words_fraction=0.8),
     "toy-siglip": dataclasses.replace(_TOY_CLIP, kind="siglip"),
+    "label-words-0": _label_twin(0.0),
+    "label-words-0.25": _label_twin(0.25),
+    "label-words-0.5": _label_twin(0.5),
+    # The highest dose: every picture carries a word naming one of its shapes (so, unlike its
+    # three siblings, it also sees a word on every picture, not half).
+    "label-words-1": dataclasses.replace(_LABEL_WORDS, naming_words_fraction=1.0),
     # Temperature twins for notebooks/03_shared_space_map.ipynb: the live recipe as it was when
     # they were trained, with the temperature held fixed, to show how it shapes the modality gap
     # (Liang et al. 2022).
