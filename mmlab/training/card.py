@@ -24,6 +24,9 @@ PURPOSES = {
     "gap-tau-0.01": "live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
     "gap-tau-0.1": "live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
     "gap-tau-1": "live recipe at a fixed temperature of 1, for the modality-gap lesson",
+    "gap-tau-0.01-short": (
+        "300 steps at a fixed temperature of 0.01: a gap still mostly the untrained one"
+    ),
     "gap-tau-learned": "live recipe with a learned temperature: the gap lesson's control",
     "gap-tau-0.01-centred": (
         "gap-tau-0.01 started with both clouds at one centre (Liang et al.'s test of the gap)"
