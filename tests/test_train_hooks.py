@@ -110,3 +110,17 @@ def test_centring_at_init_puts_both_clouds_on_one_centre(small_val):
     with pytest.raises(ValueError, match="centre_at_init"):
         get_config("live", kind="siglip", centre_at_init=True)
     assert get_config("gap-tau-0.01-centred").centre_at_init
+
+
+def test_a_run_can_continue_a_shipped_checkpoint():
+    import mmlab
+    from mmlab.training.loop import checkpoint_to_continue
+
+    model, processor = checkpoint_to_continue("gap-tau-0.01")
+    shipped = mmlab.load_model("gap-tau-0.01").model
+    for (name, ours), theirs in zip(model.named_parameters(), shipped.parameters()):
+        assert ours.requires_grad and ours.dtype == torch.float32, name
+        assert torch.equal(ours, theirs.float()), name
+    with pytest.raises(ValueError, match="start_from"):
+        get_config("live", start_from="")
+    assert get_config("gap-tau-0.01-shifted").start_from == "gap-tau-0.01"

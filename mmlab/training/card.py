@@ -27,6 +27,9 @@ PURPOSES = {
     "gap-tau-0.01-short": (
         "300 steps at a fixed temperature of 0.01: a gap still mostly the untrained one"
     ),
+    "gap-tau-0.01-shifted": (
+        "gap-tau-0.01 with its two clouds moved onto one centre, then trained on at 0.01"
+    ),
     "gap-tau-learned": "live recipe with a learned temperature: the gap lesson's control",
     "gap-tau-0.01-centred": (
         "gap-tau-0.01 started with both clouds at one centre (Liang et al.'s test of the gap)"
@@ -133,10 +136,15 @@ def stop_line(result: Any) -> str:
 
 
 def centre_line(config: Any) -> str:
-    """The card's note on a run started with both clouds at one centre (empty otherwise)."""
+    """The card's note on a run started from a checkpoint or with both clouds at one centre."""
+    line = (
+        ""
+        if config.start_from is None
+        else (f"\n- start: the weights of data/models/{config.start_from}, trained on from there")
+    )
     if not config.centre_at_init:
-        return ""
-    return (
+        return line
+    return line + (
         "\n- start: before step 1 the picture and caption clouds were moved onto one centre, "
         "measured on\n  the validation pairs (mmlab.training.loop.centre_towers): no gap at the start"
     )

@@ -105,9 +105,12 @@ def train(
     start = time.perf_counter()
     torch.set_flush_denormal(True)  # tiny random weights otherwise hit slow denormal maths
     rng = np.random.default_rng(config.seed)  # the data stream
-    model, processor = build_toy_model(
-        toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
-    )
+    if config.start_from is None:
+        model, processor = build_toy_model(
+            toyworld.vocabulary(), config.kind, seed=config.seed, **config.model_kwargs()
+        )
+    else:  # continue a shipped checkpoint (float32, trainable)
+        model, processor = checkpoint_to_continue(config.start_from)
     if config.temperature_init is not None:
         with torch.no_grad():
             model.logit_scale.fill_(-math.log(config.temperature_init))  # scale = 1 / temperature
@@ -155,6 +158,17 @@ def train(
                     break
     model.eval()
     return TrainResult(model, processor, history, config, time.perf_counter() - start)
+
+
+def checkpoint_to_continue(name: str) -> tuple[Any, Any]:
+    """Load the shipped checkpoint `name` for more training: (model in float32, processor)."""
+    from mmlab.models.loading import load_model
+
+    embedder = load_model(name, device="cpu")
+    model = embedder.model.float()
+    for parameter in model.parameters():
+        parameter.requires_grad_(True)
+    return model, embedder.processor
 
 
 def centre_towers(model: Any, processor: Any, images: Any, captions: list[str]) -> float:
