@@ -30,6 +30,9 @@ PURPOSES = {
     "gap-tau-0.01-shifted": (
         "gap-tau-0.01 with its two clouds moved onto one centre, then trained on at 0.01"
     ),
+    "gap-tau-0.1-shifted": (
+        "gap-tau-0.1 with its two clouds moved onto one centre, then trained on at 0.1"
+    ),
     "gap-tau-learned": "live recipe with a learned temperature: the gap lesson's control",
     "gap-tau-0.01-centred": (
         "gap-tau-0.01 started with both clouds at one centre (Liang et al.'s test of the gap)"

@@ -246,6 +246,17 @@ CONFIGS: dict[str, TrainConfig] = {
         steps=500,
         stop_at_val_r1=None,
         seed=1,
+    ),
+    # The same shift on the tau = 0.1 twin, trained on at 0.1: the control.
+    "gap-tau-0.1-shifted": dataclasses.replace(
+        _GAP,
+        learn_scale=False,
+        temperature_init=0.1,
+        centre_at_init=True,
+        start_from="gap-tau-0.1",
+        steps=500,
+        stop_at_val_r1=None,
+        seed=1,
     ),  # fmt: skip
 }
 
