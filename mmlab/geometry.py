@@ -1,8 +1,9 @@
 """The shape of a shared space: the modality gap and what centring each modality does to it.
 
 Introduced in notebooks/03_shared_space_map.ipynb. Liang et al. 2022 ("Mind the Gap") measure the
-gap as the distance between the centroids of the image vectors and the text vectors (0.82 for
-CLIP). `project_out` removes a direction (such as a "written text" direction) from vectors;
+gap as the distance between the centroids of the image vectors and the text vectors: 0.82 for
+OpenAI's CLIP ViT-B/16 on MSCOCO captions (the model their released code loads, its Figure 1
+notebook). `project_out` removes a direction (such as a "written text" direction) from vectors;
 it is introduced in notebooks/06_text_in_image.ipynb. numpy only.
 """
 

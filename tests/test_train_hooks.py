@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from mmlab import toyworld
+from mmlab.models.toy_clip import build_toy_model
 from mmlab.training import get_config, train
 
 TINY = dict(width=32, layers=1, heads=2, proj_dim=16, batch_size=16, eval_every=3)
@@ -67,3 +68,59 @@ def test_a_fixed_temperature_starts_and_stays_where_the_config_puts_it(small_val
         get_config("live", temperature_init=0.001)
     assert get_config("gap-tau-0.1").temperature_init == 0.1
     assert not get_config("gap-tau-0.1").learn_scale
+
+
+def test_a_run_stops_once_validation_recall_reaches_its_mark(small_val, monkeypatch):
+    from mmlab.training import loop
+
+    def scripted(model, processor, val, history, step):  # recall 0.1, 0.5, 0.95, ... by eval
+        history.eval_step.append(step)
+        history.val_recall_at_1.append([0.1, 0.5, 0.95, 0.99][len(history.eval_step) - 1])
+        history.val_recall_at_5.append(1.0)
+
+    monkeypatch.setattr(loop, "validate", scripted)
+    for mark, last in ((0.5, 6), (0.9, 9), (0.999, 12)):
+        config = get_config("live", steps=12, **TINY, stop_at_val_r1=mark)
+        history = train(config, progress=False, val=small_val).history
+        assert history.eval_step[-1] == last and history.step[-1] == last, mark
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="stop_at_val_r1"):
+            get_config("live", stop_at_val_r1=bad)
+
+
+def test_centring_at_init_puts_both_clouds_on_one_centre(small_val):
+    from mmlab.geometry import modality_gap
+    from mmlab.training.loop import centre_towers
+    from mmlab.training.metrics import embed_images, embed_texts
+
+    config = get_config("live", steps=1, **TINY)
+    model, processor = build_toy_model(toyworld.vocabulary(), seed=0, **config.model_kwargs())
+    images, captions = small_val.images, small_val.captions
+
+    def gap():
+        return modality_gap(
+            embed_images(model, processor, images), embed_texts(model, processor, captions)
+        ).centroid_distance
+
+    before = gap()
+    left = centre_towers(model, processor, images, captions)
+    assert before > 0.5  # each untrained tower has its own cone
+    assert left < 0.01 and gap() == pytest.approx(left, abs=1e-3)  # moves later embeddings too
+    assert model.vision_model.post_layernorm.bias.abs().sum() > 0
+    with pytest.raises(ValueError, match="centre_at_init"):
+        get_config("live", kind="siglip", centre_at_init=True)
+    assert get_config("gap-tau-0.01-centred").centre_at_init
+
+
+def test_a_run_can_continue_a_shipped_checkpoint():
+    import mmlab
+    from mmlab.training.loop import checkpoint_to_continue
+
+    model, processor = checkpoint_to_continue("gap-tau-0.01")
+    shipped = mmlab.load_model("gap-tau-0.01").model
+    for (name, ours), theirs in zip(model.named_parameters(), shipped.parameters()):
+        assert ours.requires_grad and ours.dtype == torch.float32, name
+        assert torch.equal(ours, theirs.float()), name
+    with pytest.raises(ValueError, match="start_from"):
+        get_config("live", start_from="")
+    assert get_config("gap-tau-0.01-shifted").start_from == "gap-tau-0.01"

@@ -23,9 +23,22 @@ PURPOSES = {
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
     "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
-    "gap-tau-0.01": "former live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
-    "gap-tau-0.1": "former live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
-    "gap-tau-1": "former live recipe at a fixed temperature of 1, for the modality-gap lesson",
+    "gap-tau-0.01": "live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
+    "gap-tau-0.1": "live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
+    "gap-tau-1": "live recipe at a fixed temperature of 1, for the modality-gap lesson",
+    "gap-tau-0.01-short": (
+        "300 steps at a fixed temperature of 0.01: a gap still mostly the untrained one"
+    ),
+    "gap-tau-0.01-shifted": (
+        "gap-tau-0.01 with its two clouds moved onto one centre, then trained on at 0.01"
+    ),
+    "gap-tau-0.1-shifted": (
+        "gap-tau-0.1 with its two clouds moved onto one centre, then trained on at 0.1"
+    ),
+    "gap-tau-learned": "live recipe with a learned temperature: the gap lesson's control",
+    "gap-tau-0.01-centred": (
+        "gap-tau-0.01 started with both clouds at one centre (Liang et al.'s test of the gap)"
+    ),
 }
 
 
@@ -122,6 +135,38 @@ def bars_section(metrics: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def stop_line(result: Any) -> str:
+    """The card's note on a run that stops at a validation mark (empty when it has none)."""
+    config, history = result.config, result.history
+    if config.stop_at_val_r1 is None:
+        return ""
+    reached = history.val_recall_at_1[-1] >= config.stop_at_val_r1
+    outcome = (
+        f"reached at step {history.eval_step[-1]}"
+        if reached
+        else f"**not reached** by the cap; {history.val_recall_at_1[-1]:.3f} at the end"
+    )
+    return (
+        f"\n- stop: at validation text->image R@1 >= {config.stop_at_val_r1:g}, measured every "
+        f"{config.eval_every} steps, or after {config.steps} steps: {outcome}"
+    )
+
+
+def centre_line(config: Any) -> str:
+    """The card's note on a run started from a checkpoint or with both clouds at one centre."""
+    line = (
+        ""
+        if config.start_from is None
+        else (f"\n- start: the weights of data/models/{config.start_from}, trained on from there")
+    )
+    if not config.centre_at_init:
+        return line
+    return line + (
+        "\n- start: before step 1 the picture and caption clouds were moved onto one centre, "
+        "measured on\n  the validation pairs (mmlab.training.loop.centre_towers): no gap at the start"
+    )
+
+
 def card_markdown(name: str, result: Any, metrics: dict[str, float], command: str) -> str:
     """Write the README.md of a trained checkpoint (front matter from toy_clip.model_card).
 
@@ -131,7 +176,8 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
     from mmlab.models.toy_clip import model_card
 
     config = result.config
-    seen = config.steps * config.batch_size
+    steps = len(result.history.step)  # fewer than config.steps when the run stopped at a mark
+    seen = steps * config.batch_size
     body = f"""# {name}
 
 A tiny {config.kind.upper()} trained from scratch on the mmlab toy world.
@@ -142,8 +188,8 @@ give the same loss curve).
 
 ## Training
 
-- steps: {config.steps} of batch {config.batch_size} = {seen:,} (image, caption) pairs drawn
-  afresh from the toy world's seeded stream (no fixed training set)
+- steps: {steps} of batch {config.batch_size} = {seen:,} (image, caption) pairs drawn
+  afresh from the toy world's seeded stream (no fixed training set){stop_line(result)}{centre_line(config)}
 - data: held-out compositions {"excluded" if config.holdout else "included"}; caption levels
   {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images{unmentioned_words(config)}; hard negatives
