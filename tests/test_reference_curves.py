@@ -115,6 +115,14 @@ def test_a_stale_recipe_is_refused_naming_the_field(copy):
         load_reference(copy)
 
 
+def test_a_field_added_after_recording_counts_at_its_default(copy):
+    edit(copy / "clip-batch-32.json", lambda d: d["config"].pop("loss"))  # as before it existed
+    assert load_reference(copy)["clip-batch-32"].config.get("loss") is None
+    edit(copy / "sigmoid-batch-32.json", lambda d: d["config"].pop("loss"))  # default: softmax
+    with pytest.raises(ValueError, match=r"sigmoid-batch-32.json was recorded .*\['loss'\]"):
+        load_reference(copy)
+
+
 @pytest.mark.parametrize(
     "change, message",
     [

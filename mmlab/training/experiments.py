@@ -9,6 +9,7 @@ JSON file per experiment (the format: `reference_record`), and read back by `loa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,11 +227,15 @@ def _read_run(path: Path, name: str) -> ReferenceRun:
 
 def _check_recipe(path: Path, name: str, data: dict) -> None:
     """Refuse a file whose config is not today's experiment at its recorded steps (plus the
-    `extra_overrides` it names): a stale curve after the "live" recipe changed, say."""
+    `extra_overrides` it names): a stale curve after the "live" recipe changed, say. A field
+    added to TrainConfig after the file was recorded counts at its default (which keeps the
+    behaviour the run had)."""
     extra = data.get("extra_overrides", {})
     expected = EXPERIMENTS[name].config(steps=data["config"]["steps"], **extra).to_dict()
     expected = json.loads(json.dumps(expected))  # tuples become lists, as in the file
-    changed = sorted(k for k in expected if data["config"].get(k) != expected[k])
+    defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+    recorded = json.loads(json.dumps({**defaults, **data["config"]}))
+    changed = sorted(k for k in expected if recorded.get(k) != expected[k])
     if changed:
         raise ValueError(
             f"{path} was recorded with another recipe than today's {name!r} (fields "
