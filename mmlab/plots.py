@@ -120,8 +120,9 @@ def similarity_matrix(
 def confusion_panels(
     panels: dict[str, Any], rows: Sequence[str], columns: Sequence[str], title: str = ""
 ) -> go.Figure:
-    """Count matrices side by side, one heatmap per panel ({panel title: (rows x columns)}),
-    labelled along both axes and with the counts written in the cells.
+    """Count matrices one above the other, one heatmap per panel ({panel title: (rows x
+    columns)}), labelled along both axes and with the counts written in the cells (stacked, so
+    that each panel has the page's width for its column labels).
 
     Introduced in notebooks/06_text_in_image.ipynb (where the errors of an attacked model land).
     """
@@ -134,7 +135,7 @@ def confusion_panels(
                 f"panel {name!r} has shape {shape}; expected ({len(rows)}, {len(columns)})"
             )
     figure = make_subplots(
-        1, len(panels), subplot_titles=list(panels), shared_yaxes=True, horizontal_spacing=0.04
+        len(panels), 1, subplot_titles=list(panels), shared_xaxes=True, vertical_spacing=0.08
     )
     high = max(float(np.max(counts)) for counts in panels.values())
     for i, counts in enumerate(panels.values(), start=1):
@@ -152,12 +153,12 @@ def confusion_panels(
                 showscale=i == len(panels),
                 hovertemplate="%{y} → %{x}: %{z:.0f}<extra></extra>",
             ),  # fmt: skip
-            row=1,
-            col=i,
+            row=i,
+            col=1,
         )
-        figure.update_yaxes(autorange="reversed", row=1, col=i)
-        figure.update_xaxes(tickangle=-40, row=1, col=i)
-    figure.update_layout(title=_title(title, 90), height=520, margin={"t": 110})
+        figure.update_yaxes(autorange="reversed", row=i, col=1)
+        figure.update_xaxes(showticklabels=True, row=i, col=1)
+    figure.update_layout(title=_title(title, 70), height=320 * len(panels) + 140, margin={"t": 120})
     return figure
 
 

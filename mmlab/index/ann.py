@@ -23,7 +23,8 @@ class EdgeIndex:
     """One qdrant-edge shard of unit vectors with a `modality` payload and an HNSW graph.
 
     `path=None` makes a temporary folder; a `path` that already holds a shard is reopened as it
-    was saved (graph included). Add points with `add`, then `build()` the graph. `int8=True`
+    was saved (graph and settings included: `m`, `ef_construct` and `int8` given here are not
+    applied to it). Add points with `add`, then `build()` the graph. `int8=True`
     also keeps an 8-bit copy of each vector (Qdrant's scalar quantization): the graph is built
     and walked on the small copies, and the best candidates are rescored with the full vectors.
     """
@@ -137,8 +138,9 @@ def exact_top_k(
 ) -> np.ndarray:
     """Row indices of the k largest cosines per query: exact search, every query against every
     gallery row. The gallery is scored a `block` of rows at a time (a matrix product), and each
-    block's top k merged into the running top k, so memory stays small at a million rows.
-    Returns an int64 array (q, k), best first."""
+    block's top k merged into the running top k, so memory stays near q x `block` scores at a
+    million rows. Both are scored in float32 (float64 input is cast). Returns an int64 array
+    (q, k), best first."""
     queries = np.asarray(queries, dtype=np.float32)
     if not 1 <= k <= len(gallery):
         raise ValueError(f"k must lie in [1, {len(gallery)}] (the gallery's rows); got {k}")

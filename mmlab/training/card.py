@@ -18,7 +18,7 @@ PURPOSES = {
     "live": "the quick recipe the training lesson runs live (not shipped)",
     "toy-clip": "default embedded toy CLIP: plain contrastive training, some images carry words",
     "toy-clip-negclip": "twin of toy-clip trained with swapped-caption hard negatives (NegCLIP)",
-    "toy-siglip": "twin of toy-clip trained with the sigmoid (SigLIP) loss",
+    "toy-siglip": "twin of toy-clip with SigLIP's towers (Hugging Face layout) and sigmoid loss",
     "label-words-0": "word-label twin: words on half the pictures, never naming the object",
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
