@@ -255,6 +255,22 @@ _LIVE_BEFORE = TrainConfig(width=64, layers=2, heads=2, steps=300, warmup_steps=
 # data/reference-curves/).
 _GAP = dataclasses.replace(_LIVE, steps=2000, stop_at_val_r1=0.9, eval_every=50)
 
+
+def _shifted(parent: str, temperature: float) -> TrainConfig:
+    """A shipped temperature twin with its two clouds moved onto one centre, trained on for 500
+    steps at its own fixed temperature on fresh data (seed 1): Liang et al.'s shift test."""
+    return dataclasses.replace(
+        _GAP,
+        learn_scale=False,
+        temperature_init=temperature,
+        centre_at_init=True,
+        start_from=parent,
+        steps=500,
+        stop_at_val_r1=None,
+        seed=1,
+    )
+
+
 CONFIGS: dict[str, TrainConfig] = {
     "live": _LIVE,
     "toy-clip": _TOY_CLIP,
@@ -289,27 +305,9 @@ CONFIGS: dict[str, TrainConfig] = {
     ),
     # Liang et al.'s shift on the trained tau = 0.01 twin: its two clouds moved onto one centre,
     # then 500 more steps at tau = 0.01 on fresh data (seed 1): does the gap come back?
-    "gap-tau-0.01-shifted": dataclasses.replace(
-        _GAP,
-        learn_scale=False,
-        temperature_init=0.01,
-        centre_at_init=True,
-        start_from="gap-tau-0.01",
-        steps=500,
-        stop_at_val_r1=None,
-        seed=1,
-    ),
+    "gap-tau-0.01-shifted": _shifted("gap-tau-0.01", 0.01),
     # The same shift on the tau = 0.1 twin, trained on at 0.1: the control.
-    "gap-tau-0.1-shifted": dataclasses.replace(
-        _GAP,
-        learn_scale=False,
-        temperature_init=0.1,
-        centre_at_init=True,
-        start_from="gap-tau-0.1",
-        steps=500,
-        stop_at_val_r1=None,
-        seed=1,
-    ),  # fmt: skip
+    "gap-tau-0.1-shifted": _shifted("gap-tau-0.1", 0.1),
 }
 
 
