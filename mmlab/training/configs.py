@@ -125,7 +125,7 @@ class TrainConfig:
     @property
     def loss_name(self) -> str:
         """The loss this run trains with: `loss`, or the kind's own when `loss` is None."""
-        return self.loss or ("softmax" if self.kind == "clip" else "sigmoid")
+        return self.loss or own_loss(self.kind)
 
     def model_kwargs(self) -> dict:
         """Return the keyword arguments of mmlab.models.toy_clip.build_toy_model for this config."""
@@ -153,6 +153,11 @@ class TrainConfig:
     def to_dict(self) -> dict:
         """Return the config as a plain dict (for model cards and JSON)."""
         return dataclasses.asdict(self)
+
+
+def own_loss(kind: str) -> str:
+    """The loss a model kind was made for: "softmax" for CLIP, "sigmoid" for SigLIP."""
+    return "softmax" if kind == "clip" else "sigmoid"
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

@@ -29,7 +29,7 @@ from mmlab.models.toy_clip import (
     build_toy_model,
     pixel_values_from_uint8,
 )
-from mmlab.training.configs import TrainConfig
+from mmlab.training.configs import TrainConfig, own_loss
 from mmlab.training.metrics import embed_images, embed_texts, retrieval_recall, tokenize
 
 __all__ = ["History", "TrainResult", "train"]
@@ -160,9 +160,9 @@ def train(
             bar.set_postfix(loss=f"{loss.item():.3f}", val_r5=f"{history.val_recall_at_5[-1]:.2f}")
             if stop_when is not None and stop_when(history):
                 break
-            if config.stop_at_val_r1 is not None:
-                if history.val_recall_at_1[-1] >= config.stop_at_val_r1:
-                    break
+            mark = config.stop_at_val_r1
+            if mark is not None and history.val_recall_at_1[-1] >= mark:
+                break
     model.eval()
     return TrainResult(model, processor, history, config, time.perf_counter() - start)
 
@@ -264,7 +264,7 @@ def batch_loss(
     all_text = text_features(model, processor, list(batch.captions) + list(negatives), kind)
     text_emb, extra = all_text[: len(batch.captions)], all_text[len(batch.captions) :]
     extra = extra if len(negatives) else None
-    if (loss or ("softmax" if kind == "clip" else "sigmoid")) == "softmax":
+    if (loss or own_loss(kind)) == "softmax":
         return clip_loss(image_emb, text_emb, model.logit_scale, extra_text_emb=extra)
     return siglip_loss(image_emb, text_emb, model.logit_scale, model.logit_bias, extra)
 
