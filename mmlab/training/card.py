@@ -27,7 +27,7 @@ PURPOSES = {
     "gap-tau-0.1": "live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
     "gap-tau-1": "live recipe at a fixed temperature of 1, for the modality-gap lesson",
     "gap-tau-0.01-short": (
-        "300 steps at a fixed temperature of 0.01: a gap still mostly the untrained one"
+        "300 steps at a fixed temperature of 0.01, stopped while its gap is still CLIP-sized"
     ),
     "gap-tau-0.01-shifted": (
         "gap-tau-0.01 with its two clouds moved onto one centre, then trained on at 0.01"
