@@ -75,7 +75,8 @@ def test_batches_split_across_caption_levels_and_carry_negatives():
         "toy-clip-negclip", batch_size=10, details=("full", "color", "shape"), words_fraction=0.0
     )
     batch = draw_batch(np.random.default_rng(0), config)
-    assert batch.images.shape == (10, 64, 64, 3)
+    size = config.image_size  # drawn at the model's own size
+    assert batch.images.shape == (10, size, size, 3)
     assert len(batch.captions) == len(batch.negatives) == 10
     assert all(n != c for n, c in zip(batch.negatives, batch.captions))
     # the "shape" part (the last 3) names no colour

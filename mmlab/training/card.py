@@ -167,6 +167,26 @@ def centre_line(config: Any) -> str:
     )
 
 
+def schedule_lines(config: Any, history: Any) -> str:
+    """The card's lines on the warm-up on single objects, the learning rate and the scale."""
+    singles = (
+        f"- warm-up on single objects: {config.singles_steps} steps (one object per picture, "
+        "captions\n  naming its colour and shape only), then the mix above"
+        if config.singles_steps
+        else "- no warm-up on single objects"
+    )
+    scale = history.scale[-1]
+    return (
+        f"{singles}; peak learning rate {config.lr:g} after a {config.warmup_steps}-step linear "
+        f"warm-up, then {config.schedule}\n"
+        + (
+            f"- logit scale: learned, {scale:.2f} at the end"
+            if config.learn_scale
+            else f"- logit scale: held at {scale:.2f} (temperature {1 / scale:.3g})"
+        )
+    )
+
+
 def card_markdown(name: str, result: Any, metrics: dict[str, float], command: str) -> str:
     """Write the README.md of a trained checkpoint (front matter from toy_clip.model_card).
 
@@ -194,11 +214,9 @@ give the same loss curve).
   {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images{unmentioned_words(config)}; hard negatives
   {"on" if config.hard_negatives else "off"}
-- warm-up on single objects: {config.singles_steps} steps (one object per picture, captions
-  naming its colour and shape only), then the mix above; peak learning rate {config.lr:g}
+{schedule_lines(config, result.history)}
 - wall time: {result.wall_s:.0f} s including data generation and validation
 - hardware: {hardware()}
-- final logit scale: {result.history.scale[-1]:.2f}
 
 ## Metrics (shipped test set, this checkpoint in float32)
 
