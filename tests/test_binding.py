@@ -79,3 +79,19 @@ def test_bind_leaves_the_global_torch_rng_alone_and_the_seed_fixes_the_weights()
     assert torch.equal(torch.rand(3), expected)
     again = binding.bind(features, targets, steps=2, batch_size=8, seed=1).encoder
     assert torch.equal(first.mlp[0].weight, again.mlp[0].weight)
+
+
+def test_shipped_bound_encoder_still_matches_the_shipped_toy_clip():
+    """The bound encoder's targets are toy-clip's picture vectors: retraining toy-clip without
+    `python -m mmlab.binding` leaves it pointing at a space that is gone (sound -> picture at
+    chance). Fresh scenes, not the ones it was trained on."""
+    from mmlab.models import load_model
+
+    torch.set_num_threads(1)
+    batch = toyworld.training_batch(np.random.default_rng(123), 100, audio=True)
+    pictures = load_model("toy-clip").encode_image(batch.images, progress=False)
+    encoder = binding.load_encoders()["bound"]
+    with torch.no_grad():
+        sounds = encoder(torch.from_numpy(binding.sound_features(batch.audio))).numpy()
+    own = np.argmax(sounds @ pictures.T, axis=1) == np.arange(len(batch))
+    assert own.mean() > 0.2, f"sound -> picture R@1 {own.mean():.2f} (chance 0.01)"
