@@ -29,11 +29,18 @@ def test_minimal_pairs_swap_colours_shapes_and_places_of_two_objects():
 
 
 def test_the_controls_make_the_scene_and_every_change_re_ranks(playground):
+    def rank(label):  # place among the top labels shown, len(shown) when not among them
+        shown = [text for text, _ in playground.zero_shot]
+        return shown.index(label) if label in shown else len(shown)
+
+    before = rank("a green circle")
     playground.objects[0]["color"].value = "green"
     assert playground.scene().objects[0].color == "green" and playground.error is None
     own = caption(playground.scene())
     assert own in [text for text, _ in playground.captions] and len(playground.captions) == 4
-    assert playground.zero_shot[0][0] == "a green circle"  # the toy model reads colours well
+    # the green object's class climbs (in a two-object scene the toy may still bind the colour
+    # to the other object's shape: lesson 05)
+    assert rank("a green circle") < before
     assert "<img" in playground.picture.value and "<ol>" in playground.readout.value
 
 
