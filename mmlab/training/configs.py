@@ -306,7 +306,7 @@ def _fine_tune(parent: str, recipe: TrainConfig, **changes: object) -> TrainConf
     return dataclasses.replace(
         recipe,
         start_from=parent,
-        steps=600,
+        steps=400,
         warmup_steps=30,
         singles_steps=0,
         lr=recipe.lr / 5,
