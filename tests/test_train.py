@@ -159,6 +159,8 @@ def test_named_configs_cover_every_shipped_model():
         ("details", "full", "details"),
         ("singles_steps", -1, "singles_steps"),
         ("loss", "hinge", "loss"),
+        ("negated_captions_fraction", 1.2, "negated_captions_fraction"),
+        ("stated_counts_fraction", -0.5, "stated_counts_fraction"),
     ],
 )
 def test_bad_configs_are_rejected_by_name(field, value, message):
@@ -169,6 +171,43 @@ def test_bad_configs_are_rejected_by_name(field, value, message):
 def test_word_shares_of_one_picture_cannot_exceed_one():
     with pytest.raises(ValueError, match="add up to more than 1"):
         TrainConfig(words_fraction=0.5, naming_words_fraction=0.3, silent_words_fraction=0.3)
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"hard_negatives": True, "count_negatives": True}, "hard_negatives and count_negatives"),
+        (
+            {"count_negatives": True, "negated_captions_fraction": 0.1},
+            "count_negatives and negated_captions_fraction",
+        ),
+    ],
+)
+def test_two_sources_of_hard_negatives_are_refused(fields, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**fields)
+
+
+def test_lesson05_twins_change_one_thing_each():
+    base = CONFIGS["toy-clip"]
+    few = CONFIGS["toy-clip-few-counts"]
+    assert dataclasses.replace(few, stated_counts_fraction=1.0) == base
+    for name, parent, field in (
+        ("toy-clip-negated", "toy-clip", "negated_captions_fraction"),
+        ("toy-clip-few-counts-countneg", "toy-clip-few-counts", "count_negatives"),
+    ):
+        config = CONFIGS[name]
+        assert config.start_from == parent and config.singles_steps == 0
+        assert getattr(config, field) and not getattr(CONFIGS[parent], field)
+        assert config.stated_counts_fraction == CONFIGS[parent].stated_counts_fraction
+        assert config.image_size == CONFIGS[parent].image_size  # drawn at the parent's size
+
+
+def test_negated_captions_reach_the_loss_as_extra_columns():
+    config = get_config("toy-clip-negated", batch_size=24, singles_steps=0)
+    batch = draw_batch(np.random.default_rng(0), config, step=1)
+    rewritten = [c for c in batch.captions if " no " in f" {c} "]
+    assert len(batch) == 24 and 0 < len(batch.negatives) == len(rewritten) < 24
 
 
 def test_get_config_names_the_choices():

@@ -15,6 +15,7 @@ from mmlab.training.metrics import quality_metrics
 
 SHIPPED = ["toy-clip", "toy-clip-negclip", "toy-siglip"]
 SHIPPED += ["label-words-0", "label-words-0.25", "label-words-0.5", "label-words-1"]  # lesson 06
+SHIPPED += ["toy-clip-negated", "toy-clip-few-counts", "toy-clip-few-counts-countneg"]  # lesson 05
 MB = 1024 * 1024
 
 

@@ -29,13 +29,18 @@ DETAILS: tuple[str, ...] = ("shape", "color", "full")
 
 @dataclass(frozen=True)
 class Phrase:
-    """A group of objects named in a caption: `count` of them, with the named factors."""
+    """A group of objects named in a caption: `count` of them, with the named factors.
+
+    With `count_stated=False` a group of two or more is written as a bare plural ("red circles"),
+    as most web captions are: the plan still knows the count, the text does not say it.
+    """
 
     count: int
     shape: str
     color: str | None = None
     size: str | None = None
     negated: bool = False
+    count_stated: bool = True
 
     def matches(self, obj: ToyObject) -> bool:
         """Return True if `obj` fits this phrase's shape, colour and size (where named)."""
@@ -68,7 +73,8 @@ def phrase_text(phrase: Phrase) -> str:
     if phrase.count == 1:
         words = [*adjectives, phrase.shape]
         return " ".join([_article(words[0]), *words])
-    return " ".join([COUNT_WORDS[phrase.count], *adjectives, PLURALS[phrase.shape]])
+    number = [COUNT_WORDS[phrase.count]] if phrase.count_stated else []
+    return " ".join([*number, *adjectives, PLURALS[phrase.shape]])
 
 
 def text(plan: CaptionPlan) -> str:
@@ -166,6 +172,20 @@ def holds(plan: CaptionPlan, scene: Scene) -> bool:
         if not any(plan.relation in relations(a, b) for a, b in pairs):
             return False
     return plan.word is None or plan.word == scene.word
+
+
+def unstated_counts(plan: CaptionPlan, stated: Sequence[bool]) -> CaptionPlan:
+    """Return the plan with the number left out of every group of two or more whose entry in
+    `stated` (one per phrase) is False: "two red circles" becomes "red circles". A single object
+    keeps its "a". Introduced in notebooks/05_compositional_failures.ipynb (the sparse-count twin).
+    """
+    if len(stated) != len(plan.phrases):
+        raise ValueError(f"stated has {len(stated)} entries for {len(plan.phrases)} phrases")
+    phrases = tuple(
+        replace(p, count_stated=bool(keep)) if p.count > 1 else p
+        for p, keep in zip(plan.phrases, stated)
+    )
+    return replace(plan, phrases=phrases)
 
 
 def without_word(plan: CaptionPlan) -> CaptionPlan:

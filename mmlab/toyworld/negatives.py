@@ -119,7 +119,7 @@ def _count_change(plan, scene, rng, holdout):
     options = [
         (i, d)
         for i, p in enumerate(plan.phrases)
-        if not p.negated
+        if not p.negated and p.count_stated  # "red circles" says no number to change
         for d in (1, -1)
         if 1 <= p.count + d <= 4
     ]
@@ -296,3 +296,37 @@ def training_negative(
         if found is not None:
             return kind, text(found[1])
     raise ValueError(f"no hard negative exists for the caption {text(plan)!r}")
+
+
+def negated_caption(
+    scene: Scene, plan: CaptionPlan, rng: np.random.Generator, holdout: bool = True
+) -> tuple[str, str] | None:
+    """Return (true, false) negated captions for a training picture, or None where its caption
+    names no single object to affirm (or no absent object is left to deny).
+
+    The pair is the "negation" kind's ("a A and no B" against "no A and a B", both checked
+    against the scene), written in either word order with equal chance ("no B and a A" against
+    "a B and no A"), so which object comes first says nothing. Introduced in
+    notebooks/05_compositional_failures.ipynb (the twin trained with negated captions).
+    """
+    found = _find(scene, "negation", plan, rng, holdout, with_scene=False)
+    if found is None:
+        return None
+    positive, negative, _ = found
+    if rng.random() < 0.5:  # the absent object first
+        positive = replace(positive, phrases=positive.phrases[::-1])
+        negative = replace(negative, phrases=negative.phrases[::-1])
+    return text(positive), text(negative)
+
+
+def count_negative(
+    scene: Scene, plan: CaptionPlan, rng: np.random.Generator, holdout: bool = True
+) -> str | None:
+    """Return the caption with one stated count moved by one ("two red circles" -> "three red
+    circles", "a red circle" -> "two red circles"), checked false of the scene, or None where the
+    caption states no count that can change (relations, bare plurals). Teaching CLIP to Count's
+    counterfactual caption, the "count_change" kind only. Introduced in
+    notebooks/05_compositional_failures.ipynb (the count-negatives fine-tune).
+    """
+    found = _find(scene, "count_change", plan, rng, holdout, with_scene=False)
+    return None if found is None else text(found[1])

@@ -11,8 +11,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from mmlab.toyworld.captions import DETAILS, DRAWS_PER_CAPTION, plan_for, text, without_word
-from mmlab.toyworld.negatives import training_negative
+from mmlab.toyworld.captions import (
+    DETAILS,
+    DRAWS_PER_CAPTION,
+    plan_for,
+    text,
+    unstated_counts,
+    without_word,
+)
+from mmlab.toyworld.negatives import count_negative, negated_caption, training_negative
 from mmlab.toyworld.rendering import check_size, render_array
 from mmlab.toyworld.sampling import sample_scenes
 from mmlab.toyworld.scenes import MAX_OBJECTS, Scene, check_rng
@@ -22,7 +29,9 @@ from mmlab.toyworld.vocabulary import check_choice
 @dataclass
 class ToyBatch:
     """One training batch: uint8 images (B, size, size, 3), captions, scenes, and optionally
-    one hard-negative caption per image (with its kind) and audio (B, samples) float32."""
+    hard-negative captions (with their kinds) and audio (B, samples) float32. Hard negatives
+    are one per image with `hard_negatives`; with negated captions or count negatives, one per
+    caption that allows one (so possibly fewer than B): each is one more column of the loss."""
 
     images: np.ndarray
     captions: list[str]
@@ -49,6 +58,9 @@ def training_batch(
     audio: bool = False,
     pairs: Sequence[tuple[str, str]] | None = None,
     n_objects: Sequence[int] = (1, 2, 3, 4),
+    negated_captions: float = 0.0,
+    stated_counts: float = 1.0,
+    count_negatives: bool = False,
 ) -> ToyBatch:
     """Return one batch of the training stream, drawn from `rng`.
 
@@ -61,6 +73,13 @@ def training_batch(
     With `holdout=True` (the default) no scene and no caption contains a held-out composition.
     `audio=True` adds `.audio`, each scene's sound (mmlab.toyworld.audio); `pairs` and
     `n_objects` restrict the (colour, shape) pairs and object counts drawn.
+
+    Options of notebooks/05_compositional_failures.ipynb: a share `negated_captions` of the
+    pictures get a true negated caption ("a A and no B", either word order) and its false twin as
+    a hard negative (`negatives.negated_caption`; pictures whose caption affirms no single object
+    keep theirs); `stated_counts` is the share of groups of two or more whose caption gives the
+    number (the rest read "red circles"); `count_negatives=True` adds, for each caption with a
+    stated count, the caption with that count moved by one (`negatives.count_negative`).
     """
     check_rng(rng)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -74,6 +93,14 @@ def training_batch(
             raise ValueError(f"{name} {share!r} must lie in [0, 1]")
     if sum(shares.values()) > 1.0:
         raise ValueError(f"the shares of pictures with a word add up to more than 1: {shares}")
+    for name, share in (("negated_captions", negated_captions), ("stated_counts", stated_counts)):
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise ValueError(f"{name} {share!r} must be a number in [0, 1]")
+    negative_options = {"hard_negatives": hard_negatives, "count_negatives": count_negatives}
+    negative_options["negated_captions"] = negated_captions > 0
+    if sum(bool(on) for on in negative_options.values()) > 1:
+        chosen = [name for name, on in negative_options.items() if on]
+        raise ValueError(f"{' and '.join(chosen)} each bring their own negatives: choose one")
     scenes = sample_scenes(
         rng,
         batch_size,
@@ -88,16 +115,40 @@ def training_batch(
     draws = rng.random((batch_size, DRAWS_PER_CAPTION)).tolist()
     plans = [plan_for(scene, detail, draws=d) for scene, d in zip(scenes, draws)]
     plans = [without_word(plan) if quiet else plan for plan, quiet in zip(plans, silent)]
+    if stated_counts < 1:  # no extra draws otherwise: older recipes keep their stream
+        plans = [unstated_counts(p, rng.random(len(p.phrases)) < stated_counts) for p in plans]
     batch = ToyBatch(render_array(scenes, size), [text(p) for p in plans], scenes)
     if hard_negatives:
         found = [training_negative(s, p, rng, holdout) for s, p in zip(scenes, plans)]
         batch.negative_kinds = [kind for kind, _ in found]
         batch.negatives = [negative for _, negative in found]
+    if negated_captions > 0:
+        negated_batch(rng, batch, plans, negated_captions, holdout)
+    if count_negatives:
+        found = [count_negative(s, p, rng, holdout) for s, p in zip(scenes, plans)]
+        batch.negatives = [negative for negative in found if negative is not None]
+        batch.negative_kinds = ["count_change"] * len(batch.negatives)
     if audio:
         from mmlab.toyworld.audio import waveforms
 
         batch.audio = waveforms(scenes, rng)
     return batch
+
+
+def negated_batch(
+    rng: np.random.Generator, batch: ToyBatch, plans: list, share: float, holdout: bool
+) -> None:
+    """Rewrite a share of the batch's captions as true negated captions, in place, and set
+    `.negatives` to their false twins (one per rewritten caption). Introduced in
+    notebooks/05_compositional_failures.ipynb."""
+    chosen = (rng.random(len(batch)) < share).tolist()
+    batch.negatives = []
+    for i, (scene, plan, pick) in enumerate(zip(batch.scenes, plans, chosen)):
+        pair = negated_caption(scene, plan, rng, holdout) if pick else None
+        if pair is not None:
+            batch.captions[i] = pair[0]
+            batch.negatives.append(pair[1])
+    batch.negative_kinds = ["negation"] * len(batch.negatives)
 
 
 def unmentioned_words(

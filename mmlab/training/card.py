@@ -19,6 +19,11 @@ PURPOSES = {
     "toy-clip": "default embedded toy CLIP: plain contrastive training, some images carry words",
     "toy-clip-negclip": "twin of toy-clip trained with swapped-caption hard negatives (NegCLIP)",
     "toy-siglip": "twin of toy-clip with SigLIP's towers (Hugging Face layout) and sigmoid loss",
+    "toy-clip-negated": "toy-clip trained on with negated captions and their false twins",
+    "toy-clip-few-counts": "twin of toy-clip whose captions give the number of 5% of groups",
+    "toy-clip-few-counts-countneg": (
+        "toy-clip-few-counts trained on with count-swapped hard negatives"
+    ),
     "label-words-0": "word-label twin: words on half the pictures, never naming the object",
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
@@ -52,6 +57,26 @@ def unmentioned_words(config: Any) -> str:
         f", words their captions do not mention on {naming + silent:.0%}: on {naming:.0%} of "
         f"images the shape of an object in the picture, on {silent:.0%} a random word"
     )
+
+
+def caption_options(config: Any) -> str:
+    """Return the card's words on negated captions, unstated counts and count negatives ("" when
+    the config uses none): the negation and counting twins of
+    notebooks/05_compositional_failures.ipynb."""
+    parts = []
+    if config.negated_captions_fraction:
+        parts.append(
+            f'negated captions on {config.negated_captions_fraction:.0%} of pictures ("a A and '
+            'no B", either order; its false twin "no A and a B" as a hard negative)'
+        )
+    if config.stated_counts_fraction < 1:
+        parts.append(
+            f"the number stated for {config.stated_counts_fraction:.0%} of groups of two or more "
+            '(the rest a bare plural, "red circles")'
+        )
+    if config.count_negatives:
+        parts.append("count-swapped hard negatives (a stated count moved by one)")
+    return "".join(f"; {part}" for part in parts)
 
 
 def cpu_name() -> str:
@@ -200,7 +225,7 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
     seen = steps * config.batch_size
     body = f"""# {name}
 
-A tiny {config.kind.upper()} trained from scratch on the mmlab toy world.
+A tiny {config.kind.upper()} trained {"from scratch" if config.start_from is None else "on from " + config.start_from} on the mmlab toy world.
 Purpose: {PURPOSES.get(name, name)}.
 
 Reproduce: `{command}` (seed {config.seed}; the same CPU and thread count
@@ -213,7 +238,7 @@ give the same loss curve).
 - data: held-out compositions {"excluded" if config.holdout else "included"}; caption levels
   {", ".join(config.details)} (equal shares of each batch); rendered words on
   {config.words_fraction:.0%} of images{unmentioned_words(config)}; hard negatives
-  {"on" if config.hard_negatives else "off"}
+  {"on" if config.hard_negatives else "off"}{caption_options(config)}
 {schedule_lines(config, result.history)}
 - wall time: {result.wall_s:.0f} s including data generation and validation
 - hardware: {hardware()}

@@ -241,11 +241,12 @@ def draw_batch(rng: np.random.Generator, config: TrainConfig, step: int | None =
     ]
     if len(parts) == 1:
         return parts[0]
+    with_negatives = any(p.negatives is not None for p in parts)
     return toyworld.ToyBatch(
         images=np.concatenate([p.images for p in parts]),
         captions=[c for p in parts for c in p.captions],
         scenes=[s for p in parts for s in p.scenes],
-        negatives=[n for p in parts for n in p.negatives] if config.hard_negatives else None,
+        negatives=[n for p in parts for n in p.negatives or []] if with_negatives else None,
     )
 
 
