@@ -7,7 +7,7 @@ into the image model's space; `bind` trains it with the symmetric InfoNCE loss a
 vectors that stay fixed: image vectors for binding, shuffled image vectors for the control,
 caption vectors for the upper bound. Nothing else of the image model changes.
 
-The three trained encoders ship in data/sound-binding/ (about 0.46 MB each, with a card);
+The three trained encoders ship in data/sound-binding/ (float16, about 0.23 MB each, with a card);
 `python -m mmlab.binding --out data/sound-binding` retrains them (`train_all`).
 """
 
@@ -170,7 +170,8 @@ def train_all(out: str | Path, model_name: str = "toy-clip") -> dict[str, list[f
     train_options = {k: v for k, v in RECIPE.items() if k != "n_pairs"}
     for name in ENCODERS:
         result = bind(data["features"], data[name], **train_options)
-        save_file(result.encoder.state_dict(), str(out / f"{name}.safetensors"))
+        half = {key: value.half() for key, value in result.encoder.state_dict().items()}
+        save_file(half, str(out / f"{name}.safetensors"))  # float16 on disk, as the toy models
         curves[name] = result.losses
     return curves
 
@@ -190,7 +191,7 @@ def load_encoders(folder: str | Path | None = None) -> dict[str, SoundEncoder]:
             raise FileNotFoundError(
                 f"{path} is missing: retrain with `python -m mmlab.binding --out {folder}`"
             )
-        state = load_file(str(path))
+        state = {key: value.float() for key, value in load_file(str(path)).items()}
         n_features, dim = state["norm.weight"].shape[0], state["mlp.2.weight"].shape[0]
         encoder = SoundEncoder(n_features, dim, hidden=state["mlp.0.weight"].shape[0])
         encoder.load_state_dict(state)

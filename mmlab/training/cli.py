@@ -56,7 +56,7 @@ def run_cli(argv: list[str] | None = None) -> Path:
     card += f"\n{kept}\n" if kept else ""
     out = save_checkpoint(result.model, result.processor, args.out, card)
     history = {
-        name: [round(v, 5) if isinstance(v, float) else v for v in values]
+        name: [round(v, 4) if isinstance(v, float) else v for v in values]
         for name, values in result.history.to_dict().items()
     }
     (out / "training_history.json").write_text(json.dumps(history), encoding="utf-8")
