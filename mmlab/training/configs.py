@@ -258,14 +258,14 @@ _LIVE_BEFORE = TrainConfig(width=64, layers=2, heads=2, steps=300, warmup_steps=
 
 # The temperature twins of lesson 03 (issue 17): toy-clip's recipe (same data, schedule, steps and
 # seed) with only the temperature changed, so they are compared at equal training. toy-clip itself
-# is the tau = 0.1 twin (it holds 0.1 fixed). Earlier twins on the live recipe, trained to a
-# validation R@1 of 0.9 or 2,000 steps, taught the same shapes at lower quality (tau = 0.01
-# reached 0.87 test R@1 at the cap). Not kept: the tau = 0.01 twin moved onto one centre before
-# step 1 (Liang et al.'s test from scratch) never learned on that recipe (validation R@1 at chance,
-# 0.004, after 2,000 steps; 773 s), both clouds collapsing into narrow cones at right angles (test
-# gap 0.07 -> 1.37): with every cosine near 0.88 at the start (the untrained picture tower's cone
-# is very narrow), a temperature of 0.01 gave the loss nothing to hold on to. So lesson 03 runs
-# the test as Liang et al. ran theirs, on a trained model (_shifted).
+# is the tau = 0.1 twin (it holds 0.1 fixed). The twins they replace (the live recipe, trained to
+# validation R@1 0.9 or 2,000 steps) fell short of toy-clip's recall (tau = 0.01: test R@1 0.87 at
+# its cap). Not kept: the tau = 0.01 twin moved onto one centre before step 1 (Liang et al.'s test
+# from scratch) never learned on that recipe (validation R@1 at chance, 0.004, after 2,000 steps;
+# 773 s), both clouds collapsing into narrow cones at right angles (test gap 0.07 -> 1.37): with
+# every cosine near 0.88 at the start (the untrained picture tower's cone is very narrow), a
+# temperature of 0.01 gave the loss nothing to hold on to. So lesson 03 runs the test as Liang et
+# al. ran theirs, on a trained model (_shifted).
 def _twin(temperature: float | None, **changes: object) -> TrainConfig:
     """toy-clip's recipe at a fixed `temperature`, or (None) learning it from CLIP's own start."""
     if temperature is None:
