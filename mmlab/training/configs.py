@@ -297,9 +297,9 @@ CONFIGS: dict[str, TrainConfig] = {
     # Temperature twins for notebooks/03_shared_space_map.ipynb: how the temperature shapes the
     # modality gap (Liang et al. 2022); toy-clip is the tau = 0.1 twin.
     "gap-tau-0.01": _twin(0.01),
-    # At 1 the recipe learns little (lesson 02's reference curve, live recipe at fixed 1.0:
-    # validation R@1 0.28 at step 200, 0.15 at step 1,000), so it trains 1,000 steps (its cosine
-    # over those), to spare the CPU; lesson 03 tests whether it reaches toy-clip's recall.
+    # At 1 the recipe learns little, so it trains 1,000 steps (its cosine over those) to spare
+    # the CPU: validation R@1 0.17 at step 500, 0.24 at 1,000 (230 s), still climbing slowly
+    # as the rate decayed; lesson 03 tests whether it reaches toy-clip's recall.
     "gap-tau-1": _twin(1.0, steps=1000),
     "gap-tau-learned": _twin(None),  # CLIP's recipe: the temperature learned from 0.07
     "gap-tau-0.01-short": dataclasses.replace(
