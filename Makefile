@@ -58,7 +58,8 @@ data: $(STAMP)
 
 # Retrain every shipped checkpoint under data/models (slow on a CPU; see each model card).
 checkpoints: $(STAMP)
-	for name in $$(ls data/models); do $(BIN)/python -m mmlab.training --config $$name --out data/models/$$name || exit 1; done
+	for name in $$($(BIN)/python -c 'import sys; from mmlab.training.configs import training_order; print(*training_order(sys.argv[1:]))' $$(ls data/models)); do \
+		$(BIN)/python -m mmlab.training --config $$name --out data/models/$$name || exit 1; done
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -280,3 +280,11 @@ def test_card_says_which_words_no_caption_mentions():
     text = unmentioned_words(CONFIGS["label-words-0.25"])
     assert "do not mention on 50%" in text
     assert "on 25% of images the shape" in text and "on 25% a random word" in text
+
+
+def test_card_says_whether_a_run_began_from_scratch_or_from_a_shipped_model():
+    from mmlab.training.card import PURPOSES, origin
+
+    assert origin(CONFIGS["toy-clip"]) == "from scratch"
+    assert origin(CONFIGS["toy-clip-shifted"]) == "on from the shipped toy-clip"
+    assert set(PURPOSES) <= set(CONFIGS)  # no purpose left for a removed config

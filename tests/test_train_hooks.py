@@ -66,8 +66,25 @@ def test_a_fixed_temperature_starts_and_stays_where_the_config_puts_it(small_val
     assert default.history.scale == pytest.approx([1 / 0.07], rel=1e-5)  # CLIP's own start
     with pytest.raises(ValueError, match="temperature_init"):
         get_config("live", temperature_init=0.001)
-    assert get_config("gap-tau-0.1").temperature_init == 0.1
-    assert not get_config("gap-tau-0.1").learn_scale
+    assert get_config("gap-tau-1").temperature_init == 1.0
+    assert not get_config("gap-tau-1").learn_scale
+
+
+def test_the_temperature_twins_change_only_toy_clips_temperature():
+    from dataclasses import asdict
+
+    toy_clip = asdict(get_config("toy-clip"))
+    temperature = {"learn_scale", "temperature_init"}
+    for name, changed in (
+        ("gap-tau-0.01", temperature),
+        ("gap-tau-learned", temperature),
+        ("gap-tau-1", temperature | {"steps"}),  # a shorter run: it learns little at tau = 1
+    ):
+        twin = asdict(get_config(name))
+        assert {k for k in twin if twin[k] != toy_clip[k]} <= changed, name
+    assert get_config("gap-tau-learned").learn_scale
+    assert get_config("gap-tau-learned").temperature_init is None  # CLIP's own start, 0.07
+    assert get_config("toy-clip").temperature_init == 0.1 and not get_config("toy-clip").learn_scale
 
 
 def test_a_run_stops_once_validation_recall_reaches_its_mark(small_val, monkeypatch):
@@ -109,7 +126,7 @@ def test_centring_at_init_puts_both_clouds_on_one_centre(small_val):
     assert model.vision_model.post_layernorm.bias.abs().sum() > 0
     with pytest.raises(ValueError, match="centre_at_init"):
         get_config("live", kind="siglip", centre_at_init=True)
-    assert get_config("gap-tau-0.01-centred").centre_at_init
+    assert get_config("gap-tau-0.01-shifted").centre_at_init
 
 
 def test_a_run_can_continue_a_shipped_checkpoint():
@@ -124,3 +141,21 @@ def test_a_run_can_continue_a_shipped_checkpoint():
     with pytest.raises(ValueError, match="start_from"):
         get_config("live", start_from="")
     assert get_config("gap-tau-0.01-shifted").start_from == "gap-tau-0.01"
+    assert get_config("toy-clip-shifted").start_from == "toy-clip"
+
+
+def test_make_checkpoints_trains_a_parent_before_the_model_continued_from_it():
+    from mmlab.training.configs import training_order
+
+    names = ["gap-tau-0.01-shifted", "toy-clip-shifted", "gap-tau-1", "toy-clip", "gap-tau-0.01"]
+    ordered = training_order(names)
+    assert sorted(ordered) == sorted(names)
+    for child, parent in (
+        ("gap-tau-0.01-shifted", "gap-tau-0.01"),
+        ("toy-clip-shifted", "toy-clip"),
+    ):
+        assert ordered.index(parent) < ordered.index(child)
+    assert training_order(["gap-tau-1", "toy-clip"]) == ["gap-tau-1", "toy-clip"]  # else as given
+    assert training_order(["toy-clip-shifted"]) == ["toy-clip-shifted"]  # a parent not listed
+    with pytest.raises(ValueError, match="no-such-model"):
+        training_order(["toy-clip", "no-such-model"])

@@ -28,21 +28,17 @@ PURPOSES = {
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
     "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
-    "gap-tau-0.01": "live recipe at a fixed temperature of 0.01, for the modality-gap lesson",
-    "gap-tau-0.1": "live recipe at a fixed temperature of 0.1, for the modality-gap lesson",
-    "gap-tau-1": "live recipe at a fixed temperature of 1, for the modality-gap lesson",
+    "gap-tau-0.01": "toy-clip's recipe at a fixed temperature of 0.01, for the modality-gap lesson",
+    "gap-tau-1": "toy-clip's recipe at a fixed temperature of 1 for 1,000 steps, for the gap lesson",
+    "gap-tau-learned": "toy-clip's recipe learning its temperature from CLIP's 0.07: the gap lesson",
     "gap-tau-0.01-short": (
         "300 steps at a fixed temperature of 0.01, stopped while its gap is still CLIP-sized"
     ),
     "gap-tau-0.01-shifted": (
         "gap-tau-0.01 with its two clouds moved onto one centre, then trained on at 0.01"
     ),
-    "gap-tau-0.1-shifted": (
-        "gap-tau-0.1 with its two clouds moved onto one centre, then trained on at 0.1"
-    ),
-    "gap-tau-learned": "live recipe with a learned temperature: the gap lesson's control",
-    "gap-tau-0.01-centred": (
-        "gap-tau-0.01 started with both clouds at one centre (Liang et al.'s test of the gap)"
+    "toy-clip-shifted": (
+        "toy-clip with its two clouds moved onto one centre, then trained on at 0.1"
     ),
 }
 
@@ -177,6 +173,13 @@ def stop_line(result: Any) -> str:
     )
 
 
+def origin(config: Any) -> str:
+    """How the run began, for the card's first line: "from scratch" or from a shipped model."""
+    if config.start_from is None:
+        return "from scratch"
+    return f"on from the shipped {config.start_from}"
+
+
 def centre_line(config: Any) -> str:
     """The card's note on a run started from a checkpoint or with both clouds at one centre."""
     line = (
@@ -225,7 +228,7 @@ def card_markdown(name: str, result: Any, metrics: dict[str, float], command: st
     seen = steps * config.batch_size
     body = f"""# {name}
 
-A tiny {config.kind.upper()} trained {"from scratch" if config.start_from is None else "on from " + config.start_from} on the mmlab toy world.
+A tiny {config.kind.upper()} trained {origin(config)} on the mmlab toy world.
 Purpose: {PURPOSES.get(name, name)}.
 
 Reproduce: `{command}` (seed {config.seed}; the same CPU and thread count

@@ -38,7 +38,7 @@ __all__ = ["History", "TrainResult", "train"]
 # fastest on the toy captions (batch 128 of the toy-clip mix, 1 thread).
 LENGTH_GROUPS = 3
 # Rounds of centre_towers' moving the two clouds towards each other (the gap left halves or so
-# with every round: 1.5 -> 0.0003 in 50 on the untrained gap-tau-0.01-centred).
+# with every round: 1.5 -> 0.0003 in 50 on an untrained tau = 0.01 twin of the live recipe).
 CENTRE_ROUNDS = 50
 
 
