@@ -194,8 +194,10 @@ def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
 # everything else equal, validation Recall@1 reached 0.9 at step 1,800 with it, while a run that
 # learned its temperature from the same start had not at step 2,000 (its scale had climbed to 40
 # and its Recall@1 swung between 0.77 and 0.88); lesson 02's reference curves show the same at
-# the live recipe (fixed 0.07 beat the learned scale at step 1,000). No warm-up on single objects
-# (with grid patches it collapsed the model to chance), and a cosine schedule over STEPS.
+# the live recipe (fixed 0.07 beat the learned scale at step 1,000). No warm-up on single objects:
+# without it validation R@5 0.8 came 2-3x sooner with these patches (issue 15's search; one
+# such run with the warm-up stayed at chance, loss flat at ln B, though the label-words twins
+# below train with 300 warm-up steps), and a cosine schedule over STEPS.
 _TOY_CLIP = TrainConfig(
     width=64,
     layers=3,
@@ -213,13 +215,13 @@ _TOY_CLIP = TrainConfig(
 )
 
 # Trains in lesson 02, from scratch, in about 30 s on one idle CPU thread (benchmarks/bench_train.py;
-# issue 15). The towers of
-# toy-clip, but each 24-pixel patch of the 72-pixel picture is one cell of the toy world's 3x3
-# grid, so every object lies inside one patch: a tiny ViT then finds shape within a few hundred
-# steps (a supervised shape probe, 400 steps of 64 pictures, 1 thread: 0.87 accuracy with these
-# patches vs 0.39 with toy-clip's 8-pixel patches at 64 px), and with 10 image tokens instead of
-# 65 a step costs about half (one step of 128 pairs: 150-190 ms vs 390-410 ms here, idle). GELU
-# instead of quick_gelu saved 9-13% of a toy-clip step. A constant learning rate after the
+# issue 15). toy-clip's towers (which came from here): each 24-pixel patch of the 72-pixel
+# picture is one cell of the toy world's 3x3 grid, so every object lies inside one patch: a tiny
+# ViT then finds shape within a few hundred steps (a supervised shape probe, 400 steps of 64
+# pictures, 1 thread: 0.87 accuracy with these patches vs 0.39 with the 8-pixel patches at 64 px
+# of toy-clip's former recipe, BEFORE in benchmarks/bench_time_to_quality.py), and with 10 image
+# tokens instead of 65 a step costs about half (one step of 128 pairs: 150-190 ms vs 390-410 ms
+# here, idle). GELU instead of quick_gelu saved 9-13% of a step of that former recipe. A constant learning rate after the
 # warm-up: a cosine that ends at the last step slowed the run down just as it learned (in a variant
 # drawing at 64 px, validation Recall@5 at step 200 was 0.79 with this schedule, 0.54 with a
 # cosine over 250 steps and a 30-step warm-up). Too fast a start collapses this model to chance,
@@ -327,8 +329,9 @@ CONFIGS: dict[str, TrainConfig] = {
     "live": _LIVE,
     "toy-clip": _TOY_CLIP,
     "toy-clip-negclip": dataclasses.replace(_TOY_CLIP, hard_negatives=True),
-    # SigLIP's towers and loss on toy-clip's data and schedule; it learns its scale from SigLIP's
-    # own start, t = 10 (the value toy-clip holds fixed), and its bias from -10 (Zhai et al. 2023).
+    # SigLIP's towers and loss on toy-clip's data and schedule (and toy-clip's exact GELU, where
+    # Hugging Face's SigLIP uses the tanh approximation); it learns its scale from SigLIP's own
+    # start, t = 10 (the value toy-clip holds fixed), and its bias from -10 (Zhai et al. 2023).
     "toy-siglip": dataclasses.replace(
         _TOY_CLIP, kind="siglip", learn_scale=True, temperature_init=None
     ),
