@@ -78,14 +78,11 @@ class TrainConfig:
                 f"batch_size must be >= 2 for a contrastive loss; got {self.batch_size}"
             )
         words = ("words_fraction", "naming_words_fraction", "silent_words_fraction")
-        for name in words:
+        for name in (*words, "negated_captions_fraction", "stated_counts_fraction"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}")
         if sum(getattr(self, name) for name in words) > 1.0:
             raise ValueError(f"{', '.join(words)} add up to more than 1 (shares of one picture)")
-        for name in ("negated_captions_fraction", "stated_counts_fraction"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}")
         negatives = {"hard_negatives": self.hard_negatives, "count_negatives": self.count_negatives}
         negatives["negated_captions_fraction"] = self.negated_captions_fraction > 0
         if sum(map(bool, negatives.values())) > 1:
