@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from PIL import Image
 
 from mmlab import toyworld as tw
 from mmlab.paths import toyworld_dir
-from mmlab.toyworld.sets import TABLE
+from mmlab.toyworld.sets import COLUMNS, SHEET, TABLE, contact_sheet, cut_sheet
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_toyworld_data.py"
 PROBE_KINDS = ("attribute_swap", "relation_swap", "count_change", "negation", "typographic")
@@ -107,7 +108,7 @@ def test_ocr_sets_differ_only_in_font():
 def test_tables_are_plain_jsonl():
     line = (toyworld_dir() / "test" / TABLE).read_text(encoding="utf-8").splitlines()[0]
     row = json.loads(line)
-    assert {"file", "caption", "factors", "scene"} <= set(row)
+    assert {"tile", "caption", "factors", "scene"} <= set(row)
 
 
 def test_unknown_set_and_missing_files(tmp_path):
@@ -115,3 +116,22 @@ def test_unknown_set_and_missing_files(tmp_path):
         tw.load("train")
     with pytest.raises(FileNotFoundError, match="make_toyworld_data.py"):
         tw.load("test", root=tmp_path)
+
+
+def test_a_sheet_that_cannot_hold_its_table_is_refused_by_path(tmp_path):
+    folder = tmp_path / "test"
+    folder.mkdir()
+    shutil.copy(toyworld_dir() / "test" / TABLE, folder / TABLE)
+    Image.new("RGB", (COLUMNS * 64, 64)).save(folder / SHEET)  # one row of tiles, not 25
+    with pytest.raises(ValueError, match=r"test/images\.png is 1280x64 px, not a sheet of 500"):
+        tw.load("test", root=tmp_path)
+
+
+def test_the_contact_sheet_keeps_the_table_order():
+    sheet = np.arange(23 * 2 * 2 * 3, dtype=np.uint8).reshape(23, 2, 2, 3)
+    laid_out = contact_sheet(sheet)
+    assert laid_out.shape == (2 * 2, COLUMNS * 2, 3)
+    assert np.array_equal(laid_out[2:4, 4:6], sheet[22])  # tile 22: row 1, column 2
+    assert (laid_out[2:4, 6:] == 255).all()  # the rest of the last row is blank
+    cut = cut_sheet(laid_out, 23, Path("x.png"))
+    assert all(np.array_equal(np.asarray(c), s) for c, s in zip(cut, sheet))

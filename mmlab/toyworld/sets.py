@@ -1,8 +1,12 @@
-"""The shipped fixed sets on disk: PNG images plus one captions.jsonl table per set.
+"""The shipped fixed sets on disk: one contact sheet of pictures plus one captions.jsonl table
+per set.
 
 Introduced in notebooks/01_shared_space.ipynb. `load("test")` returns a `ToySet` with
 `.images` (PIL), `.captions` and `.factors`; probe sets also carry `.negatives` and `.kinds`.
-Layout: data/toyworld/<set>/NNNN.png and data/toyworld/<set>/captions.jsonl.
+Layout: data/toyworld/<set>/images.png (the pictures as tiles, COLUMNS to a row, in the table's
+order: open it to see the whole set at once) and data/toyworld/<set>/captions.jsonl. One sheet
+rather than a file per picture: thousands of 1-KB files took 14 MB of disk blocks for 4 MB of
+pictures.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from mmlab.toyworld.rendering import check_size, render, render_array
 from mmlab.toyworld.scenes import Scene, factors, scene_from_dict, scene_to_dict
 
 TABLE = "captions.jsonl"
+SHEET = "images.png"
+COLUMNS = 20  # tiles per row of a contact sheet
 
 
 @dataclass
@@ -43,9 +49,9 @@ class ToySet:
 
 
 def record_row(index: int, record: Record) -> dict:
-    """Return the JSON row of one record (file name, captions, factors, full scene)."""
+    """Return the JSON row of one record (its tile on the sheet, captions, factors, full scene)."""
     return {
-        "file": f"{index:04d}.png",
+        "tile": index,
         "caption": record.caption,
         "negative": record.negative,
         "kind": record.kind,
@@ -55,17 +61,42 @@ def record_row(index: int, record: Record) -> dict:
 
 
 def save(name: str, records: list[Record], root: Path, size: int = 64) -> Path:
-    """Write one set under root/name: NNNN.png images and captions.jsonl. Returns the folder."""
+    """Write one set under root/name: the contact sheet images.png and captions.jsonl. Returns
+    the folder."""
     folder = Path(root) / name
     folder.mkdir(parents=True, exist_ok=True)
     images = render_array([r.scene for r in records], size)
-    lines = []
-    for i, record in enumerate(records):
-        row = record_row(i, record)
-        Image.fromarray(images[i], mode="RGB").save(folder / row["file"], format="PNG")
-        lines.append(json.dumps(row, sort_keys=True, separators=(",", ":")))
+    Image.fromarray(contact_sheet(images), mode="RGB").save(folder / SHEET, format="PNG")
+    lines = [
+        json.dumps(record_row(i, record), sort_keys=True, separators=(",", ":"))
+        for i, record in enumerate(records)
+    ]
     (folder / TABLE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+def contact_sheet(images: np.ndarray) -> np.ndarray:
+    """Return (n, size, size, 3) pictures laid out as tiles, COLUMNS to a row, left to right and
+    top to bottom; the unused tiles of the last row are white."""
+    n, size = len(images), images.shape[1]
+    rows = -(-n // COLUMNS)
+    sheet = np.full((rows, COLUMNS, size, size, 3), 255, dtype=np.uint8)
+    sheet.reshape(rows * COLUMNS, size, size, 3)[:n] = images
+    return sheet.transpose(0, 2, 1, 3, 4).reshape(rows * size, COLUMNS * size, 3)
+
+
+def cut_sheet(sheet: np.ndarray, n: int, where: Path) -> list[Image.Image]:
+    """Return the first `n` tiles of a contact sheet as PIL pictures. Raises ValueError naming
+    the file `where` when the sheet's shape cannot hold n tiles COLUMNS to a row."""
+    height, width = sheet.shape[:2]
+    size, rows = width // COLUMNS, -(-n // COLUMNS)
+    if size < 1 or width != size * COLUMNS or height != rows * size:
+        raise ValueError(
+            f"{where} is {width}x{height} px, not a sheet of {n} square tiles {COLUMNS} to a "
+            "row; run `python scripts/make_toyworld_data.py` to regenerate it"
+        )
+    tiles = sheet.reshape(rows, size, COLUMNS, size, 3).transpose(0, 2, 1, 3, 4)
+    return [Image.fromarray(tile) for tile in tiles.reshape(-1, size, size, 3)[:n]]
 
 
 def load(name: str, *, size: int | None = None, root: str | Path | None = None) -> ToySet:
@@ -74,8 +105,8 @@ def load(name: str, *, size: int | None = None, root: str | Path | None = None) 
     "winoground" (items 2i and 2i+1 form a quadruple), "ocr_sans" and "ocr_pixel".
 
     Introduced in notebooks/01_shared_space.ipynb. With `size`, images are rendered
-    afresh from the stored scenes at that size (e.g. 224 for a real CLIP) instead of read
-    from the 64 px PNGs.
+    afresh from the stored scenes at that size (e.g. 224 for a real CLIP) instead of cut
+    from the 64 px contact sheet.
     """
     if name not in SET_NAMES:
         raise ValueError(f"unknown toy-world set {name!r}; allowed: {', '.join(SET_NAMES)}")
@@ -88,10 +119,8 @@ def load(name: str, *, size: int | None = None, root: str | Path | None = None) 
     rows = [json.loads(line) for line in table.read_text(encoding="utf-8").splitlines() if line]
     scenes = [scene_from_dict(row["scene"]) for row in rows]
     if size is None:
-        images = []
-        for row in rows:
-            with Image.open(folder / row["file"]) as image:
-                images.append(image.convert("RGB"))
+        with Image.open(folder / SHEET) as sheet:
+            images = cut_sheet(np.asarray(sheet.convert("RGB")), len(rows), folder / SHEET)
     else:
         size = check_size(size)
         images = [render(scene, size) for scene in scenes]
