@@ -24,6 +24,16 @@ PURPOSES = {
     "toy-clip-few-counts-countneg": (
         "toy-clip-few-counts trained on with count-swapped hard negatives"
     ),
+    "toy-clip-few-counts-stated": "toy-clip-few-counts trained on with every count stated",
+    "toy-clip-few-counts-stated-countneg": (
+        "toy-clip-few-counts trained on with every count stated and count-swapped negatives"
+    ),
+    "toy-clip-few-counts-trained-on": (
+        "toy-clip-few-counts trained on as long as its fine-tunes, nothing changed: a control"
+    ),
+    "toy-clip-trained-on": (
+        "toy-clip trained on as long as toy-clip-negated, nothing changed: a control"
+    ),
     "label-words-0": "word-label twin: words on half the pictures, never naming the object",
     "label-words-0.25": "word-label twin: a quarter of the pictures carry their object's shape",
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
