@@ -77,7 +77,7 @@ def test_the_temperature_twins_change_only_toy_clips_temperature():
     temperature = {"learn_scale", "temperature_init"}
     for name, changed in (
         ("gap-tau-0.01", temperature),
-        ("gap-tau-learned", temperature),
+        ("gap-tau-learned", temperature | {"steps"}),  # twice as long, to reach toy-clip's recall
         ("gap-tau-1", temperature | {"steps"}),  # a shorter run: it learns little at tau = 1
     ):
         twin = asdict(get_config(name))

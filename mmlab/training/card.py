@@ -40,7 +40,9 @@ PURPOSES = {
     "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
     "gap-tau-0.01": "toy-clip's recipe at a fixed temperature of 0.01, for the modality-gap lesson",
     "gap-tau-1": "toy-clip's recipe at a fixed temperature of 1 for 1,000 steps, for the gap lesson",
-    "gap-tau-learned": "toy-clip's recipe learning its temperature from CLIP's 0.07: the gap lesson",
+    "gap-tau-learned": (
+        "toy-clip's recipe learning its temperature from CLIP's 0.07, trained twice as long"
+    ),
     "gap-tau-0.01-short": (
         "300 steps at a fixed temperature of 0.01, stopped while its gap is still CLIP-sized"
     ),
