@@ -299,8 +299,8 @@ def _shifted(parent: str, temperature: float) -> TrainConfig:
 def _fine_tune(parent: str, recipe: TrainConfig, **changes: object) -> TrainConfig:
     """The shipped checkpoint `parent` (trained with `recipe`) trained on for a short run of the
     same stream on fresh data (seed 1): no warm-up on single objects, a fifth of the peak
-    learning rate, a short linear warm-up and the cosine down to 5%. Lesson 05's fine-tunes
-    change one thing more each (`changes`).
+    learning rate, a short linear warm-up and the cosine down to 5%. `changes` are what a
+    lesson 05 fine-tune changes in the stream (none for the controls).
     """
     return dataclasses.replace(
         recipe,
