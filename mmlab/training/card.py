@@ -39,7 +39,7 @@ PURPOSES = {
     "label-words-0.5": "word-label twin: half the pictures carry their object's shape as a word",
     "label-words-1": "word-label twin: every picture carries one of its objects' shapes as a word",
     "gap-tau-0.01": "toy-clip's recipe at a fixed temperature of 0.01, for the modality-gap lesson",
-    "gap-tau-1": "toy-clip's recipe at a fixed temperature of 1 for 1,000 steps, for the gap lesson",
+    "gap-tau-1": "toy-clip's recipe at a fixed temperature of 1, for the modality-gap lesson",
     "gap-tau-learned": (
         "toy-clip's recipe learning its temperature from CLIP's 0.07, trained twice as long"
     ),
