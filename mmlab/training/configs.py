@@ -179,8 +179,8 @@ def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
 
 
-# The default embedded model; its twins change one thing each (issue 15: about 3x faster than the
-# recipe before it to validation R@1 0.9 and 4x or more to R@5 0.8, measured by
+# The default embedded model; its twins change one thing each (issue 15: 3.35x faster than the
+# recipe before it to validation R@1 0.9 and 4.9x to R@5 0.8 on an idle machine, measured by
 # benchmarks/bench_time_to_quality.py, which keeps that recipe; toy-clip's card tells how each was
 # found). Two thirds of each batch have "full" captions (sizes, relations), one
 # third "color" captions ("a red circle", the form zero-shot prompts take); a fifth of the images
